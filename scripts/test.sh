@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, brings up the real services the tests talk to, checks types and lint,
+# and runs every test (unit, then integration against PostgreSQL, MariaDB, MinIO, Redis and Temporal).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-deps.sh
+bash scripts/services.sh up
+eval "$(bash scripts/services.sh env)"
+
+echo "test: typecheck and lint" >&2
+npx tsc -p tsconfig.json --noEmit
+npm run --silent lint
+npm run --silent build
+
+echo "test: jest (unit and integration)" >&2
+npx jest --runInBand --ci "$@"

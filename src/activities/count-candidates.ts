@@ -1,0 +1,16 @@
+import type { TableSpec } from '../shared';
+import type { ActivityDeps } from './deps';
+import { resolveTable } from './resolve-table';
+
+/** For dry runs: how many rows a run would archive from one table; reads only. */
+export function createCountCandidates(deps: ActivityDeps) {
+  return async function countCandidates(input: {
+    database: string;
+    table: TableSpec;
+    cutoffMs: number;
+  }): Promise<number> {
+    const engine = deps.engines.get(input.database);
+    const { predicate } = await resolveTable(engine, input.table, input.cutoffMs);
+    return engine.countRows(predicate);
+  };
+}

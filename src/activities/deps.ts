@@ -1,0 +1,10 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { EngineRegistry } from '../engines';
+
+/** What the activities need from the worker's composition root; nothing here is created by an activity. */
+export interface ActivityDeps {
+  engines: EngineRegistry;
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+}

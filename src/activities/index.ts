@@ -1,0 +1,19 @@
+import type { ActivityDeps } from './deps';
+import { createArchiveBatch } from './archive-batch';
+import { createCountCandidates } from './count-candidates';
+import { createDeleteBatch } from './delete-batch';
+import { createWriteReport } from './write-report';
+
+export type { ActivityDeps } from './deps';
+
+/** Builds the worker's activities from injected dependencies; workflows see only this function's return type. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    archiveBatch: createArchiveBatch(deps),
+    deleteBatch: createDeleteBatch(deps),
+    countCandidates: createCountCandidates(deps),
+    writeReport: createWriteReport(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

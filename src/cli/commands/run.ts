@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import type { archiveFleet } from '../../workflows';
+import { fleetWorkflowId, type FleetReport } from '../../shared';
+import { buildFleetInput } from '../fleet-input';
+import { loadConfigForCli } from '../load-config-or-exit';
+import { connectClient } from '../temporal-client';
+import { printReportSummary } from '../report-summary';
+
+interface RunOptions {
+  config: string;
+  database: string[];
+  dryRun?: boolean;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export function registerRun(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('run')
+    .description('start an archival run of the configured databases')
+    .requiredOption('-c, --config <file>', 'configuration file')
+    .option(
+      '-d, --database <name>',
+      'only this database (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option('--dry-run', 'report what would be archived, change nothing')
+    .option('--wait', 'wait for the run to finish, with progress on stderr')
+    .option('--json', 'print the final report as JSON on stdout (implies --wait)')
+    .action(async (options: RunOptions) => {
+      const config = loadConfigForCli(options.config);
+      const input = buildFleetInput(config, { databases: options.database, dryRun: options.dryRun ?? false });
+      const client = await connectClient(config.temporal);
+      try {
+        const workflowId = fleetWorkflowId(Date.now());
+        const handle = await client.workflow.start<typeof archiveFleet>('archiveFleet', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [input],
+        });
+        if (!options.json) process.stdout.write(`${workflowId}\n`);
+        if (!options.wait && !options.json) return;
+        process.stderr.write(`archiver: run ${workflowId} started; waiting for it to finish\n`);
+        const report: FleetReport = await handle.result();
+        if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+        else printReportSummary(report);
+        setExitCode(report.status === 'completed' ? 0 : 1);
+      } finally {
+        await client.connection.close();
+      }
+    });
+}

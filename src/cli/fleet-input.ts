@@ -1,0 +1,39 @@
+import type { Config } from '../config';
+import type { FleetInput, TableSpec } from '../shared';
+import { UsageError } from './load-config-or-exit';
+
+/**
+ * What the fleet workflow receives: names, table settings and limits, never connection strings, so no secret
+ * is ever written into workflow history.
+ */
+export function buildFleetInput(
+  config: Config,
+  options: { databases: string[]; dryRun: boolean },
+): FleetInput {
+  const known = new Set(config.databases.map((d) => d.name));
+  const unknown = options.databases.filter((d) => !known.has(d));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--database ${unknown.join(', ')}: not in the configuration (known: ${[...known].join(', ')})`,
+    );
+  }
+  const selected = config.databases.filter(
+    (d) => options.databases.length === 0 || options.databases.includes(d.name),
+  );
+  return {
+    concurrency: config.run.concurrency,
+    dryRun: options.dryRun,
+    databases: selected.map((d) => ({
+      database: d.name,
+      engine: d.engine,
+      tables: d.tables.map((t): TableSpec => ({
+        name: t.name,
+        timestampColumn: t.timestampColumn,
+        olderThanMs: t.olderThanMs,
+        ...(t.where !== undefined ? { where: t.where } : {}),
+        batchSize: t.batchSize,
+        delete: t.delete,
+      })),
+    })),
+  };
+}

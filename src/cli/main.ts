@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { TOOL_VERSION } from '../version';
+import { registerRun } from './commands/run';
+import { registerStatus } from './commands/status';
+import { registerWorker } from './commands/worker';
+import { EXIT_USAGE, UsageError } from './load-config-or-exit';
+
+/** Runs the CLI and resolves to the process exit code: 0 success, 1 a failed run, 2 bad usage or configuration. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('archiver')
+    .version(TOOL_VERSION)
+    .description('Archive old rows from PostgreSQL and MySQL/MariaDB into S3, durably, on Temporal.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerWorker(program);
+  registerRun(program, (code) => (exitCode = code));
+  registerStatus(program);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`archiver: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}

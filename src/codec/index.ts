@@ -1,0 +1,1 @@
+export { decodeLines, encodeRow } from './jsonl';

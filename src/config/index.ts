@@ -1,0 +1,17 @@
+/**
+ * Configuration: YAML with `${ENV}` interpolation, validated once at start into a frozen Config with every
+ * default filled. Workflows never import this; they receive the values they need in their input.
+ */
+export { loadConfig, parseConfig } from './load';
+export { ConfigError } from './errors';
+export { parseDuration } from './duration';
+export { redactUrl, LOG_REDACT_PATHS } from './redact';
+export type {
+  Config,
+  DatabaseConfig,
+  TableConfig,
+  StorageConfig,
+  LockConfig,
+  TemporalConfig,
+  RunConfig,
+} from './types';

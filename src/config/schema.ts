@@ -1,0 +1,145 @@
+import { DEFAULT_TASK_QUEUE } from '../shared/constants';
+import {
+  always,
+  checkDatabase,
+  checkLeaseTiming,
+  checkLockTarget,
+  checkUniqueNames,
+  checkVerifyBounds,
+  whenValid,
+} from './checks';
+import { parseDuration } from './duration';
+import * as field from './fields';
+import { IDENTIFIER_PATTERN, qualifyTableName, TABLE_NAME_PATTERN } from './table-name';
+import type { DatabaseConfig, LockConfig, StorageConfig, TableConfig } from './types';
+import { databaseInUrl } from './urls';
+
+/** The configuration file's schema: key names, types, bounds and defaults. The output is a Config (types.ts). */
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+// S3's rules: 3-63 characters, no `..`, not shaped like an IP address.
+const BUCKET = /^(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// Segments joined by single slashes, so `{prefix}/{database}/…` never has an empty segment.
+const PREFIX = /^(?:[^/]+(?:\/[^/]+)*)?$/;
+// Empty stands for "not set", so `endpoint: ${S3_ENDPOINT:-}` can switch between MinIO and AWS.
+const ENDPOINT = /^(?:https?:\/\/[^\s/?#]+(?:[/?#]\S*)?)?$/;
+const DATABASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
+
+const temporal = field.section({
+  address: field.text().default('127.0.0.1:7233'),
+  namespace: field.text().default('default'),
+  taskQueue: field.text().default(DEFAULT_TASK_QUEUE),
+});
+
+const storage = field
+  .section({
+    bucket: field.matching(
+      BUCKET,
+      'must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." or "-"',
+    ),
+    prefix: field.matching(PREFIX, 'must not start or end with "/" or contain "//"').default(''),
+    endpoint: field.matching(ENDPOINT, 'must be an http:// or https:// URL').optional(),
+    region: field.text().default('us-east-1'),
+    forcePathStyle: field.flag().default(false),
+    multipartThresholdBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(16 * MiB),
+    partSizeBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(8 * MiB),
+  })
+  .transform(({ bucket, prefix, endpoint, ...rest }): StorageConfig => ({
+    bucket,
+    prefix,
+    ...(endpoint ? { endpoint } : {}),
+    ...rest,
+  }));
+
+const run = field.section({
+  concurrency: field.integerBetween(1, 64).default(2),
+});
+
+const lock = field
+  .section({
+    backend: field.oneOf(['redis', 'postgres', 'file', 'none']).default('none'),
+    url: field.optionalText(),
+    path: field.optionalText(),
+    ttl: field.duration().default('2m'),
+    refreshEvery: field.duration().default('30s'),
+  })
+  .superRefine(checkLockTarget, whenValid('backend', 'url', 'path'))
+  .superRefine(checkLeaseTiming, whenValid('ttl', 'refreshEvery'))
+  .transform(({ backend, url, path, ttl, refreshEvery }): LockConfig => ({
+    backend,
+    // Only the backend's own target is kept, so a leftover url never reaches a file lock, or the logs.
+    ...(url !== undefined && (backend === 'redis' || backend === 'postgres') ? { url } : {}),
+    ...(path !== undefined && backend === 'file' ? { path } : {}),
+    ttl,
+    ttlMs: parseDuration(ttl),
+    refreshEvery,
+    refreshMs: parseDuration(refreshEvery),
+  }));
+
+const verify = field
+  .section({
+    samplePercent: field.numberBetween(0, 100).default(1),
+    min: field.nonNegativeInteger().default(10),
+    max: field.positiveInteger().default(1000),
+  })
+  .superRefine(checkVerifyBounds, whenValid('min', 'max'));
+
+const table = field
+  .section({
+    name: field.matching(
+      TABLE_NAME_PATTERN,
+      'must be "schema.table" or "table" (for MySQL "database.table")',
+    ),
+    timestampColumn: field.matching(IDENTIFIER_PATTERN, 'must be a column name, without quotes or spaces'),
+    olderThan: field.duration(),
+    where: field.optionalText(),
+    batchSize: field.positiveInteger(1_000_000).default(5000),
+    delete: field.flag().default(true),
+    drift: field.oneOf(['warn', 'fail']).default('warn'),
+    verify: verify.prefault({}),
+  })
+  .transform(
+    ({ name, timestampColumn, olderThan, where, ...settings }): Omit<TableConfig, 'qualifiedName'> => ({
+      name,
+      timestampColumn,
+      olderThan,
+      olderThanMs: parseDuration(olderThan),
+      ...(where !== undefined ? { where } : {}),
+      ...settings,
+    }),
+  );
+
+const database = field
+  .section({
+    name: field.matching(
+      DATABASE_NAME,
+      'must be 1 to 63 letters, digits, "_", "." or "-", not starting with "." or "-"',
+    ),
+    engine: field.oneOf(['postgres', 'mysql']),
+    url: field.text(),
+    pool: field.integerBetween(1, 100).default(4),
+    tables: field.list(table, 'table'),
+  })
+  .superRefine(checkDatabase, whenValid('engine'))
+  .transform((db): DatabaseConfig => ({
+    ...db,
+    tables: db.tables.map(({ name, ...rest }) => ({
+      name,
+      // checkDatabase has already refused names that cannot be qualified, so the fallback never applies.
+      qualifiedName: qualifyTableName(db.engine, name, databaseInUrl(db.url)) ?? name,
+      ...rest,
+    })),
+  }));
+
+export const configSchema = field.section(
+  {
+    temporal: temporal.prefault({}),
+    storage,
+    run: run.prefault({}),
+    lock: lock.prefault({}),
+    databases: field.list(database, 'database').superRefine(checkUniqueNames, always),
+  },
+  'the file must be a mapping with the sections storage and databases',
+);

@@ -1,0 +1,109 @@
+/**
+ * The validated configuration. Every default is filled and the whole object is frozen, so code that receives a
+ * Config can read it without re-checking and cannot change it for anyone else. Durations keep the text people
+ * wrote (`olderThan: '90d'`) next to the milliseconds code uses (`olderThanMs`).
+ */
+
+export interface Config {
+  readonly temporal: TemporalConfig;
+  readonly storage: StorageConfig;
+  readonly run: RunConfig;
+  readonly lock: LockConfig;
+  /** At least one; names are unique. */
+  readonly databases: readonly DatabaseConfig[];
+}
+
+export interface TemporalConfig {
+  /** host:port of the frontend; default `127.0.0.1:7233`. */
+  readonly address: string;
+  /** Default `default`. */
+  readonly namespace: string;
+  /** Default `archiver`. */
+  readonly taskQueue: string;
+}
+
+export interface StorageConfig {
+  readonly bucket: string;
+  /** Key prefix without leading or trailing `/`; `''` when objects start at the bucket root. */
+  readonly prefix: string;
+  /** S3-compatible endpoint (MinIO); absent for AWS S3. */
+  readonly endpoint?: string;
+  readonly region: string;
+  readonly forcePathStyle: boolean;
+  /** Objects at least this large are uploaded in parts; default 16 MiB. */
+  readonly multipartThresholdBytes: number;
+  /** Size of each multipart part, at least 5 MiB (S3's minimum); default 8 MiB. */
+  readonly partSizeBytes: number;
+}
+
+export interface RunConfig {
+  /** Databases archived at once, 1 to 64; default 2. */
+  readonly concurrency: number;
+}
+
+export type LockBackend = 'redis' | 'postgres' | 'file' | 'none';
+
+export interface LockConfig {
+  /** `none` relies on Temporal's workflow ids alone; default `none`. */
+  readonly backend: LockBackend;
+  /** Present exactly when the backend is `redis` (`redis://`, `rediss://`) or `postgres`. */
+  readonly url?: string;
+  /** Present exactly when the backend is `file`. */
+  readonly path?: string;
+  /** How long a lease outlives its last refresh; default `2m`. */
+  readonly ttl: string;
+  readonly ttlMs: number;
+  /** Lease refresh interval, shorter than `ttl`; default `30s`. */
+  readonly refreshEvery: string;
+  readonly refreshMs: number;
+}
+
+export type EngineName = 'postgres' | 'mysql';
+
+export interface DatabaseConfig {
+  /** Unique; used in workflow ids and S3 keys. */
+  readonly name: string;
+  /** `mysql` covers MariaDB too. */
+  readonly engine: EngineName;
+  /** Connection string, possibly with a password: never log it unredacted (see LOG_REDACT_PATHS). */
+  readonly url: string;
+  /** Connections per worker, 1 to 100; default 4. */
+  readonly pool: number;
+  /** At least one; unique within the database by qualifiedName. */
+  readonly tables: readonly TableConfig[];
+}
+
+export type DriftPolicy = 'warn' | 'fail';
+
+export interface TableConfig {
+  /** As written: `schema.table` or `table` (PostgreSQL), `database.table` or `table` (MySQL). */
+  readonly name: string;
+  /**
+   * Always `schema.table`: a bare PostgreSQL name is in `public`, a bare MySQL name in the database the url
+   * names. Both parts are raw identifiers; engines quote them.
+   */
+  readonly qualifiedName: string;
+  readonly timestampColumn: string;
+  /** Rows whose timestamp is older than this are archived, e.g. `90d`. */
+  readonly olderThan: string;
+  readonly olderThanMs: number;
+  /** Extra predicate ANDed to the age filter; operator-trusted SQL, absent when not configured. */
+  readonly where?: string;
+  /** Rows per batch, 1 to 1,000,000; default 5000. */
+  readonly batchSize: number;
+  /** False archives without deleting; the watermark keeps rows from being archived twice. Default true. */
+  readonly delete: boolean;
+  /** What a schema change since the last run does; default `warn`. */
+  readonly drift: DriftPolicy;
+  readonly verify: VerifyConfig;
+}
+
+/** How many archived rows are read back and compared after each batch: the percentage, bounded by min and max. */
+export interface VerifyConfig {
+  /** 0 to 100; default 1. */
+  readonly samplePercent: number;
+  /** Default 10. */
+  readonly min: number;
+  /** At least min; default 1000. */
+  readonly max: number;
+}

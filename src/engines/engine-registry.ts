@@ -1,0 +1,39 @@
+import type { Engine, EngineKind } from './engine';
+import { createEngine } from './create-engine';
+import { UnknownDatabaseError } from '../errors';
+
+export interface DatabaseConnectionConfig {
+  name: string;
+  engine: EngineKind;
+  url: string;
+  pool: number;
+}
+
+/**
+ * One engine (and so one connection pool) per configured database, created on first use so a worker that never
+ * touches a database never connects to it, and isolated so one database's trouble never blocks another's pool.
+ */
+export class EngineRegistry {
+  readonly #configs: Map<string, DatabaseConnectionConfig>;
+  readonly #engines = new Map<string, Engine>();
+
+  constructor(databases: readonly DatabaseConnectionConfig[]) {
+    this.#configs = new Map(databases.map((d) => [d.name, d]));
+  }
+
+  get(database: string): Engine {
+    const existing = this.#engines.get(database);
+    if (existing) return existing;
+    const config = this.#configs.get(database);
+    if (!config) throw new UnknownDatabaseError(database);
+    const engine = createEngine({ engine: config.engine, url: config.url, poolSize: config.pool });
+    this.#engines.set(database, engine);
+    return engine;
+  }
+
+  async closeAll(): Promise<void> {
+    const engines = [...this.#engines.values()];
+    this.#engines.clear();
+    await Promise.allSettled(engines.map((e) => e.close()));
+  }
+}

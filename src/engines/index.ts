@@ -1,0 +1,3 @@
+export type * from './engine';
+export { createEngine, type EngineOptions } from './create-engine';
+export { EngineRegistry } from './engine-registry';

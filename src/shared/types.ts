@@ -1,0 +1,93 @@
+/**
+ * Payload types that cross the workflow/activity border. They are sandbox-safe (plain data only) and never
+ * carry row data or secrets: a database is named, never addressed; rows stay inside activities.
+ */
+
+/** One table as the workflow sees it: everything needed to plan batches, nothing that connects. */
+export interface TableSpec {
+  /** As configured: `schema.table` (PostgreSQL) or `database.table` (MySQL), or a bare table name. */
+  name: string;
+  timestampColumn: string;
+  olderThanMs: number;
+  where?: string;
+  batchSize: number;
+  delete: boolean;
+}
+
+export interface DatabaseInput {
+  /** Configured database name; the worker resolves it to a connection from its own configuration. */
+  database: string;
+  engine: 'postgres' | 'mysql';
+  tables: TableSpec[];
+  dryRun: boolean;
+  /** Shared by every database of one fleet run; part of each object key so runs never overwrite each other. */
+  runId: string;
+  /** Epoch ms fixed when the fleet run starts, so every batch of a run uses the same cutoff. */
+  startedAtMs: number;
+}
+
+export interface FleetInput {
+  databases: Omit<DatabaseInput, 'runId' | 'startedAtMs' | 'dryRun'>[];
+  concurrency: number;
+  dryRun: boolean;
+}
+
+export interface ArchiveBatchInput {
+  database: string;
+  runId: string;
+  table: TableSpec;
+  /** Rows with a timestamp strictly before this instant are candidates. */
+  cutoffMs: number;
+  batchSeq: number;
+  /** Primary key of the last row of the previous batch, as text values in key-column order. */
+  afterKey: string[] | null;
+}
+
+export interface ArchiveBatchResult {
+  /** Zero rows means the table has nothing left to archive; no object is written. */
+  rows: number;
+  dataKey: string | null;
+  manifestKey: string | null;
+  sha256: string | null;
+  compressedBytes: number;
+  firstKey: string[] | null;
+  lastKey: string[] | null;
+}
+
+export interface DeleteBatchInput {
+  database: string;
+  table: TableSpec;
+  manifestKey: string;
+}
+
+export interface DeleteBatchResult {
+  deleted: number;
+  skippedChanged: number;
+}
+
+export interface TableReport {
+  table: string;
+  status: 'completed' | 'failed';
+  error?: string;
+  archived: number;
+  deleted: number;
+  verified: number;
+  skippedChanged: number;
+  batches: number;
+  bytes: number;
+  durationMs: number;
+}
+
+export interface DatabaseReport {
+  name: string;
+  status: 'completed' | 'failed';
+  error?: string;
+  tables: TableReport[];
+}
+
+export interface FleetReport {
+  status: 'completed' | 'partial' | 'failed';
+  runId: string;
+  dryRun: boolean;
+  databases: DatabaseReport[];
+}

@@ -1,0 +1,31 @@
+/**
+ * The S3 key layout, an interface for people who read archives without this tool (docs/s3-layout.md):
+ *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.jsonl.gz      rows, one JSON object per line
+ *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.manifest.json primary keys of the batch
+ *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.meta.json     schema, counts, checksums
+ *   {prefix}/_runs/{runId}/report.json                                        the fleet report
+ * Keys are a pure function of (run, table, batch) so a retried batch overwrites its own objects.
+ */
+
+function join(...parts: string[]): string {
+  return parts.filter((p) => p.length > 0).join('/');
+}
+
+export function tablePrefix(prefix: string, database: string, table: string): string {
+  return join(prefix, database, table) + '/';
+}
+
+export function batchKeys(
+  prefix: string,
+  database: string,
+  table: string,
+  runId: string,
+  batchSeq: number,
+): { data: string; manifest: string; meta: string } {
+  const base = join(prefix, database, table, 'runs', runId, `batch-${String(batchSeq).padStart(6, '0')}`);
+  return { data: `${base}.jsonl.gz`, manifest: `${base}.manifest.json`, meta: `${base}.meta.json` };
+}
+
+export function reportKey(prefix: string, runId: string): string {
+  return join(prefix, '_runs', runId, 'report.json');
+}

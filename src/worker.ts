@@ -1,0 +1,64 @@
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createActivities } from './activities';
+import { EngineRegistry } from './engines';
+import { createS3Client } from './storage';
+import { temporalLogger } from './logging';
+
+let runtimeInstalled = false;
+
+/** Installs the Temporal runtime once per process; it must happen before any connection or worker exists. */
+export function installRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: temporalLogger(logger) });
+  runtimeInstalled = true;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves when the worker has drained and every pool and client it built is closed. */
+  run(): Promise<void>;
+}
+
+/**
+ * The composition root: builds pools, the S3 client and the activities from the configuration, and closes them
+ * when the worker stops.
+ */
+export async function createWorker(
+  config: Config,
+  logger: Logger,
+  options: { taskQueue?: string } = {},
+): Promise<RunningWorker> {
+  installRuntime(logger);
+  const engines = new EngineRegistry(config.databases);
+  const s3 = createS3Client(config.storage);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+    workflowsPath: require.resolve('./workflows'),
+    activities: createActivities({
+      engines,
+      s3,
+      bucket: config.storage.bucket,
+      prefix: config.storage.prefix ?? '',
+    }),
+    // In-flight batches get time to finish on SIGTERM; what does not finish is retried from its deterministic keys.
+    shutdownGraceTime: '30s',
+    maxCachedWorkflows: 200,
+  });
+  return {
+    worker,
+    async run() {
+      try {
+        await worker.run();
+      } finally {
+        await engines.closeAll();
+        s3.destroy();
+        await connection.close();
+      }
+    },
+  };
+}

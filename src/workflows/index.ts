@@ -1,0 +1,3 @@
+// The workflow bundle's root: only workflow functions are exported here.
+export { archiveFleet } from './archive-fleet';
+export { archiveDatabase } from './archive-database';

@@ -1,0 +1,81 @@
+import type { TableInfo } from '../../../src/engines';
+import * as pg from '../../../src/engines/postgres/postgres-sql';
+import * as my from '../../../src/engines/mysql/mysql-sql';
+
+const table = (schema: string, pk: string[]): TableInfo => ({
+  schema,
+  name: 'order"s`',
+  qualifiedName: `${schema}.order"s\``,
+  columns: [
+    { name: 'tenant', dataType: 'bigint(20) unsigned', nullable: false },
+    { name: 'id', dataType: 'int(11)', nullable: false },
+    { name: 'created_at', dataType: 'datetime(6)', nullable: false },
+  ],
+  primaryKey: pk,
+});
+
+const cutoff = new Date('2026-01-02T03:04:05.678Z');
+
+describe('PostgreSQL batch SQL', () => {
+  it('quotes identifiers by doubling embedded double quotes', () => {
+    expect(pg.quoteIdent('a"b')).toBe('"a""b"');
+  });
+
+  it('seeks past the last key with a row-value comparison on a composite key, never OFFSET', () => {
+    const { sql, params } = pg.selectBatchSql({
+      table: table('public', ['tenant', 'id']),
+      timestampColumn: 'created_at',
+      cutoff,
+      where: "status = 'done'",
+      afterKey: ['7', '42'],
+      limit: 500,
+    });
+    expect(sql).toContain(`("tenant", "id") > ($2, $3)`);
+    expect(sql).toContain(`ORDER BY "tenant", "id" LIMIT $4`);
+    expect(sql).toContain(`"created_at" < $1::timestamptz AND (status = 'done')`);
+    expect(sql).toContain(`FROM "public"."order""s\`"`);
+    expect(sql).not.toMatch(/OFFSET/i);
+    expect(params).toEqual(['2026-01-02T03:04:05.678Z', '7', '42', 500]);
+  });
+
+  it('reads the first batch without a keyset condition', () => {
+    const { sql } = pg.selectBatchSql({
+      table: table('public', ['id']),
+      timestampColumn: 'created_at',
+      cutoff,
+      afterKey: null,
+      limit: 1,
+    });
+    expect(sql).not.toContain(') > (');
+  });
+});
+
+describe('MySQL batch SQL', () => {
+  it('quotes identifiers by doubling embedded backticks', () => {
+    expect(my.quoteIdent('a`b')).toBe('`a``b`');
+  });
+
+  it('expands a composite keyset into an OR of prefixes, casting integer keys so big values stay exact', () => {
+    const { sql, params } = my.selectBatchSql({
+      table: table('shop', ['tenant', 'id']),
+      timestampColumn: 'created_at',
+      cutoff,
+      afterKey: ['18446744073709551615', '42'],
+      limit: 500,
+    });
+    expect(sql).toContain(
+      '((`tenant` > CAST(? AS UNSIGNED)) OR (`tenant` = CAST(? AS UNSIGNED) AND `id` > CAST(? AS SIGNED)))',
+    );
+    expect(sql).toContain('ORDER BY `tenant`, `id` LIMIT 500');
+    expect(params).toEqual([
+      '2026-01-02 03:04:05.678000',
+      '18446744073709551615',
+      '18446744073709551615',
+      '42',
+    ]);
+  });
+
+  it('writes the cutoff in the DATETIME(6) literal form, in UTC', () => {
+    expect(my.mysqlDateTime(new Date('2026-11-26T14:00:00.123Z'))).toBe('2026-11-26 14:00:00.123000');
+  });
+});

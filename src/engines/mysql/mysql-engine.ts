@@ -54,7 +54,10 @@ export class MysqlEngine implements Engine {
     this.#pool = createPool({
       uri: options.url.replace(/^mariadb:/, 'mysql:'),
       connectionLimit: options.poolSize,
-      typeCast: rawTypeCast,
+      // Catalog and count queries: numbers and dates as strings so nothing is rounded; rows use rawTypeCast.
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
       charset: 'utf8mb4',
       timezone: 'Z',
     });
@@ -75,7 +78,9 @@ export class MysqlEngine implements Engine {
         query.table.columns.filter((c) => BINARY_COLUMN.test(c.dataType)).map((c) => c.name),
       );
       const callbackConnection = (conn as unknown as { connection: CallbackConnection }).connection;
-      const stream = callbackConnection.query(sql, params).stream({ highWaterMark: 1000 });
+      const stream = callbackConnection
+        .query({ sql, values: params, typeCast: rawTypeCast })
+        .stream({ highWaterMark: 1000 });
       for await (const raw of stream) yield toTextRow(raw as Record<string, unknown>, binaryColumns);
     } finally {
       conn.release();

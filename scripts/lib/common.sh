@@ -1,0 +1,293 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/services.sh: layout, logging, failures,
+# processes, apt. Sourced, not executed.
+
+DB_ARCHIVER_HOME="${DB_ARCHIVER_HOME:-${HOME:?HOME is not set}/.cache/db-archiver}"
+if [[ $DB_ARCHIVER_HOME != /* ]]; then DB_ARCHIVER_HOME="$PWD/$DB_ARCHIVER_HOME"; fi
+TOOLS_DIR="$DB_ARCHIVER_HOME/tools"
+BIN_DIR="$DB_ARCHIVER_HOME/bin"
+DATA_DIR="$DB_ARCHIVER_HOME/data"
+LOG_DIR="$DB_ARCHIVER_HOME/logs"
+RUN_DIR="$DB_ARCHIVER_HOME/run"
+DOWNLOAD_DIR="$DB_ARCHIVER_HOME/downloads"
+GO_DIR="$DB_ARCHIVER_HOME/go"
+
+# Seconds to wait for a service to become healthy (temporal gets twice this).
+SERVICES_TIMEOUT="${SERVICES_TIMEOUT:-60}"
+
+# ---------------------------------------------------------------- output ----
+
+say() { printf 'services: %s\n' "$*" >&2; }
+
+# progress NAME RESULT [DETAIL] -> "services: NAME ... RESULT (DETAIL)"
+progress() { say "$1 ... $2${3:+ ($3)}"; }
+
+# fail NAME COMMAND LOGFILE HINT: report a failed step and exit 1.
+fail() {
+  local name=$1 cmd=$2 log=$3 hint=$4
+  say "$name ... FAILED"
+  say "  command: $cmd"
+  if [[ -n $log && -s $log ]]; then
+    say "  last 20 lines of $log:"
+    tail -n 20 -- "$log" | sed 's/^/    | /' >&2
+  elif [[ -n $log ]]; then
+    say "  log: $log (empty or missing)"
+  fi
+  say "  hint: $hint"
+  exit 1
+}
+
+# now: seconds since the epoch with fraction; elapsed START -> "1.2s"
+# (LC_NUMERIC=C: EPOCHREALTIME uses the locale's decimal separator)
+LC_NUMERIC=C
+now() { printf '%s' "${EPOCHREALTIME:-$(date +%s.%N)}"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+# quote ARGS...: one shell-quoted line, for messages
+quote() { local out; printf -v out '%q ' "$@"; printf '%s' "${out% }"; }
+
+# ----------------------------------------------------------------- users ----
+
+IS_ROOT=0
+if [[ $EUID -eq 0 ]]; then IS_ROOT=1; fi
+SUDO=()
+if [[ $IS_ROOT -eq 0 ]] && command -v sudo >/dev/null 2>&1; then SUDO=(sudo -n); fi
+
+# service_user DEFAULT: the OS user a database runs as (only root can switch).
+service_user() { if [[ $IS_ROOT -eq 1 ]]; then printf '%s' "$1"; else id -un; fi; }
+
+# as_user USER CMD...: run CMD as USER (directly when already that user).
+as_user() {
+  local user=$1; shift
+  if [[ $user == "$(id -un)" ]]; then "$@"; else runuser -u "$user" -- "$@"; fi
+}
+
+# own_path USER PATH...: chown to USER when we are root.
+own_path() {
+  local user=$1; shift
+  if [[ $IS_ROOT -eq 1 ]]; then chown "$user:" "$@"; fi
+}
+
+# ensure_reachable USER DIR: make sure USER can traverse down to DIR.
+# With the default home (/root/.cache/db-archiver) /root is mode 700, so the
+# postgres and mysql users could not reach their data directories; grant
+# search (x) permission, never read permission, on the blocking parents.
+ensure_reachable() {
+  local user=$1 dir=$2 d parts=() i
+  [[ $user == "$(id -un)" ]] && return 0
+  as_user "$user" test -x "$dir" 2>/dev/null && return 0
+  d=$dir
+  while [[ $d != / && -n $d ]]; do parts=("$d" "${parts[@]}"); d=$(dirname -- "$d"); done
+  for i in "${parts[@]}"; do
+    if ! as_user "$user" test -x "$i" 2>/dev/null; then
+      say "note: chmod o+x $i (search only) so OS user $user can reach $dir"
+      chmod o+x -- "$i"
+    fi
+  done
+}
+
+# ---------------------------------------------------------------- layout ----
+
+ensure_layout() {
+  mkdir -p -- "$TOOLS_DIR" "$BIN_DIR" "$DATA_DIR" "$LOG_DIR" "$RUN_DIR" "$DOWNLOAD_DIR" "$GO_DIR"
+}
+
+# take_lock: serialise concurrent up/down runs on this machine.
+# The lock is fd 9, which every child we start closes (9>&-) so that a
+# long-running daemon never holds it.
+take_lock() {
+  exec 9>"$RUN_DIR/services.lock"
+  if command -v flock >/dev/null 2>&1 && ! flock -w 900 9; then
+    fail lock "flock $RUN_DIR/services.lock" "" "another 'services.sh up/down' holds the lock; wait for it or kill it"
+  fi
+}
+
+# ------------------------------------------------------------- processes ----
+
+# port_open PORT: something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# port_owner PORT: "pid/name" of the listener, best effort.
+port_owner() {
+  command -v ss >/dev/null 2>&1 || return 0
+  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -n 1 || true
+}
+
+# pid_matches PID COMM: process PID is alive and its name is COMM.
+pid_matches() {
+  local pid=$1 comm=$2 actual
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  actual=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+  [[ $actual == "${comm:0:15}" ]]
+}
+
+# pidfile_pid FILE COMM: print the pid in FILE if that process is alive as COMM.
+pidfile_pid() {
+  local file=$1 comm=$2 pid
+  [[ -r $file ]] || return 1
+  pid=$(head -n 1 -- "$file" 2>/dev/null | tr -dc '0-9')
+  pid_matches "$pid" "$comm" || return 1
+  printf '%s' "$pid"
+}
+
+# spawn LOG CMD...: start CMD detached (own session, stdin /dev/null, output
+# appended to LOG) so it outlives this script; sets SPAWNED_PID.
+spawn() {
+  local log=$1; shift
+  printf '\n=== %s services.sh: %s\n' "$(date -Is)" "$(quote "$@")" >>"$log"
+  setsid nohup "$@" </dev/null >>"$log" 2>&1 9>&- &
+  SPAWNED_PID=$!
+}
+
+# wait_pid_exit PID COMM SECONDS: wait until PID is gone; 1 on timeout.
+wait_pid_exit() {
+  local pid=$1 comm=$2 deadline
+  deadline=$((SECONDS + $3))
+  while pid_matches "$pid" "$comm"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+# stop_pid NAME PID COMM: SIGTERM, wait, SIGKILL as a last resort.
+stop_pid() {
+  local name=$1 pid=$2 comm=$3
+  kill -TERM "$pid" 2>/dev/null || true
+  if ! wait_pid_exit "$pid" "$comm" 30; then
+    say "$name ... did not exit 30s after SIGTERM; sending SIGKILL to $pid"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_pid_exit "$pid" "$comm" 10 || true
+  fi
+}
+
+# wait_healthy NAME CHECKFN TIMEOUT PID COMM LOG CMD HINT
+# Poll CHECKFN until it succeeds; fail early if PID (when given) dies.
+wait_healthy() {
+  local name=$1 check=$2 timeout=$3 pid=$4 comm=$5 log=$6 cmd=$7 hint=$8 deadline
+  deadline=$((SECONDS + timeout))
+  until "$check"; do
+    if [[ -n $pid ]] && ! pid_matches "$pid" "$comm"; then
+      fail "$name" "$cmd" "$log" "process $pid exited during startup; $hint"
+    fi
+    if ((SECONDS >= deadline)); then
+      fail "$name" "$cmd" "$log" "not healthy after ${timeout}s (raise SERVICES_TIMEOUT?); $hint"
+    fi
+    sleep 0.25
+  done
+}
+
+# ------------------------------------------------------------------- apt ----
+
+APT_UPDATED=0
+APT_INSTALLED=()
+
+# apt_install PKG...: install Debian packages without starting their daemons
+# (a temporary policy-rc.d keeps e.g. the packaged MariaDB off port 3306).
+apt_install() {
+  local log="$LOG_DIR/apt.log" policy=/usr/sbin/policy-rc.d own_policy=0 rc=0 start
+  (($# > 0)) || return 0
+  command -v apt-get >/dev/null 2>&1 ||
+    fail apt "apt-get install $*" "" "no apt-get: install $* with your package manager"
+  if [[ $IS_ROOT -eq 0 && ${#SUDO[@]} -eq 0 ]]; then
+    fail apt "apt-get install $*" "" "not root and no sudo: run 'sudo apt-get install $*' first"
+  fi
+  start=$(now)
+  progress apt "installing $*" "log: $log"
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# temporary, from db-archiver scripts/services.sh\nexit 101\n' |
+      "${SUDO[@]}" tee "$policy" >/dev/null && "${SUDO[@]}" chmod 755 "$policy" && own_policy=1
+  fi
+  if [[ $APT_UPDATED -eq 0 ]]; then
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >>"$log" 2>&1 9>&- || rc=$?
+    APT_UPDATED=1
+  fi
+  if [[ $rc -eq 0 ]]; then
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" \
+      >>"$log" 2>&1 9>&- || rc=$?
+  fi
+  if [[ $own_policy -eq 1 ]]; then "${SUDO[@]}" rm -f "$policy"; fi
+  if [[ $rc -ne 0 ]]; then
+    fail apt "apt-get update && apt-get install -y --no-install-recommends $*" "$log" \
+      "check the Debian mirror in /etc/apt/sources.list*, then rerun"
+  fi
+  APT_INSTALLED+=("$@")
+  progress apt ok "installed $* in $(elapsed "$start")"
+}
+
+# just_installed PKG: true if this run apt-installed PKG.
+just_installed() {
+  local p
+  for p in "${APT_INSTALLED[@]}"; do [[ $p == "$1" ]] && return 0; done
+  return 1
+}
+
+# disable_unit UNIT: keep a daemon we just installed from grabbing its port at boot.
+disable_unit() {
+  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+    "${SUDO[@]}" systemctl disable --now "$1" >/dev/null 2>&1 || true
+  fi
+}
+
+# ---------------------------------------------------- generic daemon up/down ----
+
+# status_line NAME ADDRESS STATE PID VERSION (stdout)
+status_line() { printf '%-21s %-16s %-9s %-8s %s\n' "$@"; }
+
+# daemon_up NAME ADDRESS CHECKFN PIDFILE COMM LOG TIMEOUT HINT CMD...
+# Start CMD detached unless CHECKFN already passes, then wait until healthy.
+daemon_up() {
+  local name=$1 addr=$2 check=$3 pidfile=$4 comm=$5 log=$6 timeout=$7 hint=$8 start pid port cmd
+  shift 8
+  start=$(now)
+  cmd=$(quote "$@")
+  if "$check"; then
+    if pid=$(pidfile_pid "$pidfile" "$comm"); then
+      progress "$name" ok "$addr, already running, pid $pid"
+    else
+      progress "$name" ok "$addr, served by a process we did not start; left alone"
+    fi
+    return 0
+  fi
+  if pid=$(pidfile_pid "$pidfile" "$comm"); then
+    wait_healthy "$name" "$check" "$timeout" "$pid" "$comm" "$log" "$cmd" \
+      "our $name (pid $pid) runs but is not healthy; try 'services.sh down $name' then up"
+    progress "$name" ok "$addr, was starting, pid $pid"
+    return 0
+  fi
+  rm -f -- "$pidfile"
+  port=${addr##*:}
+  if port_open "$port"; then
+    fail "$name" "$cmd" "" "port $port is taken by another process $(port_owner "$port"); stop it and rerun"
+  fi
+  spawn "$log" "$@"
+  pid=$SPAWNED_PID
+  printf '%s\n' "$pid" >"$pidfile"
+  wait_healthy "$name" "$check" "$timeout" "$pid" "$comm" "$log" "$cmd" "$hint"
+  progress "$name" ok "$addr, started pid $pid in $(elapsed "$start")"
+}
+
+# daemon_down NAME PIDFILE COMM: SIGTERM the process we started, if any.
+daemon_down() {
+  local name=$1 pidfile=$2 comm=$3 pid
+  if ! pid=$(pidfile_pid "$pidfile" "$comm"); then
+    rm -f -- "$pidfile"
+    progress "$name" "not running" "ours"
+    return 0
+  fi
+  stop_pid "$name" "$pid" "$comm"
+  rm -f -- "$pidfile"
+  progress "$name" stopped "pid $pid"
+}
+
+# daemon_status NAME ADDRESS CHECKFN PIDFILE COMM VERSION
+daemon_status() {
+  local name=$1 addr=$2 check=$3 pidfile=$4 comm=$5 version=$6 state=down pid
+  if "$check"; then
+    state=up
+    pid=$(pidfile_pid "$pidfile" "$comm") || pid=external
+  else
+    pid=$(pidfile_pid "$pidfile" "$comm") || pid=-
+    version=-
+  fi
+  status_line "$name" "$addr" "$state" "$pid" "$version"
+}

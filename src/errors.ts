@@ -53,3 +53,12 @@ export class ChecksumMismatchError extends ArchiverError {
     super(`Object ${key} has SHA-256 ${actual} but ${expected} was recorded; it is not trusted.`);
   }
 }
+
+export class VerificationFailedError extends ArchiverError {
+  constructor(
+    readonly key: string,
+    readonly problems: string[],
+  ) {
+    super(`Verification of ${key} failed: ${problems.join('; ')}.`);
+  }
+}

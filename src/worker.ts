@@ -39,12 +39,7 @@ export async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities({
-      engines,
-      s3,
-      bucket: config.storage.bucket,
-      prefix: config.storage.prefix ?? '',
-    }),
+    activities: createActivities({ engines, s3, storage: config.storage }),
     // In-flight batches get time to finish on SIGTERM; what does not finish is retried from its deterministic keys.
     shutdownGraceTime: '30s',
     maxCachedWorkflows: 200,

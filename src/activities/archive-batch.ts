@@ -1,107 +1,124 @@
-import { heartbeat } from '@temporalio/activity';
-import { gzipSync } from 'node:zlib';
-import { createHash } from 'node:crypto';
-import type { ArchiveBatchInput, ArchiveBatchResult } from '../shared';
-import { encodeRow } from '../codec';
-import { batchKeys, headObject, putJson, putObject } from '../storage';
+import { Context } from '@temporalio/activity';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { ArchiveBatchInput, ArchivedBatch } from '../shared';
+import type { ExtractedRow } from '../engines';
+import { batchKeys, headObject, ObjectUpload, putJson, type BatchManifest, type BatchMeta } from '../storage';
 import { ChecksumMismatchError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { ActivityDeps } from './deps';
+import { BatchDigest } from './batch-writer';
 import { resolveTable } from './resolve-table';
 
-export interface BatchManifest {
-  version: 1;
-  table: string;
-  primaryKey: string[];
-  /** Primary keys of the archived rows, as text values in key order. */
-  keys: string[][];
-}
+const HEARTBEAT_EVERY_ROWS = 1000;
 
 /**
- * Reads one batch of candidate rows, writes them to S3 with manifest and metadata, and checks what S3 stored
- * before returning. Only keys, counts and checksums leave the activity.
+ * Streams one batch of candidate rows from the database cursor through SHA-256 and gzip into S3, writes the
+ * manifest and metadata, and returns only after S3 reports the size and checksum that were sent. Rows never
+ * leave the activity; a retry rewrites the same keys.
  */
 export function createArchiveBatch(deps: ActivityDeps) {
-  return async function archiveBatch(input: ArchiveBatchInput): Promise<ArchiveBatchResult> {
+  return async function archiveBatch(input: ArchiveBatchInput): Promise<ArchivedBatch | null> {
+    const context = Context.current();
     const engine = deps.engines.get(input.database);
     const { table, predicate } = await resolveTable(engine, input.table, input.cutoffMs);
-    const columns = table.columns.map((c) => c.name);
-    const hash = createHash('sha256');
-    const chunks: Buffer[] = [];
-    const keys: string[][] = [];
-    for await (const row of engine.streamRows({
-      ...predicate,
-      afterKey: input.afterKey,
-      limit: input.table.batchSize,
-    })) {
-      const line = Buffer.from(encodeRow(row, columns), 'utf8');
-      hash.update(line);
-      chunks.push(line);
-      keys.push(table.primaryKey.map((k) => row[k] ?? ''));
-      if (keys.length % 1000 === 0) heartbeat({ rows: keys.length });
-    }
-    if (keys.length === 0) {
-      return {
-        rows: 0,
-        dataKey: null,
-        manifestKey: null,
-        sha256: null,
-        compressedBytes: 0,
-        firstKey: null,
-        lastKey: null,
-      };
-    }
-    const sha256 = hash.digest('hex');
-    const body = gzipSync(Buffer.concat(chunks));
-    const objectKeys = batchKeys(
-      deps.prefix,
+    const keys = batchKeys(
+      deps.storage.prefix,
       input.database,
       table.qualifiedName,
       input.runId,
       input.batchSeq,
     );
-    await putObject(deps.s3, deps.bucket, objectKeys.data, body, 'application/x-ndjson');
-    const stored = await headObject(deps.s3, deps.bucket, objectKeys.data);
-    const expectedChecksum = createHash('sha256').update(body).digest('base64');
-    if (stored.size !== body.length || stored.checksumSha256 !== expectedChecksum) {
+    const digest = new BatchDigest(table, input.table.timestampColumn);
+    const rows = engine.streamRows({ ...predicate, afterKey: input.afterKey, limit: input.table.batchSize });
+    const upload = new ObjectUpload({
+      s3: deps.s3,
+      bucket: deps.storage.bucket,
+      key: keys.data,
+      contentType: 'application/x-ndjson',
+      multipartThresholdBytes: deps.storage.multipartThresholdBytes,
+      partSizeBytes: deps.storage.partSizeBytes,
+      signal: context.cancellationSignal,
+    });
+
+    async function* lines(source: AsyncIterable<ExtractedRow>): AsyncGenerator<Buffer> {
+      for await (const extracted of source) {
+        yield digest.add(extracted);
+        if (digest.rows % HEARTBEAT_EVERY_ROWS === 0) context.heartbeat({ rows: digest.rows });
+        // Cancellation arrives with heartbeats; stopping here leaves nothing deleted and the upload aborted below.
+        context.cancellationSignal.throwIfAborted();
+      }
+    }
+
+    let uploaded;
+    try {
+      await pipeline(
+        Readable.from(lines(rows)),
+        createGzip({ level: 6 }),
+        async (compressed: AsyncIterable<Buffer>) => {
+          for await (const chunk of compressed) await upload.write(chunk);
+        },
+      );
+      if (digest.rows === 0) return null;
+      uploaded = await upload.finish();
+    } catch (error) {
+      await upload.abort();
+      throw error;
+    }
+
+    const stored = await headObject(deps.s3, deps.storage.bucket, keys.data);
+    if (stored.size !== uploaded.size || stored.checksumSha256 !== uploaded.checksumSha256) {
       throw new ChecksumMismatchError(
-        objectKeys.data,
-        expectedChecksum,
-        stored.checksumSha256 ?? `size ${stored.size}`,
+        keys.data,
+        uploaded.checksumSha256,
+        stored.checksumSha256 ?? `none (size ${stored.size})`,
       );
     }
+    const sha256 = digest.sha256();
     const manifest: BatchManifest = {
       version: 1,
       table: table.qualifiedName,
       primaryKey: table.primaryKey,
-      keys,
+      keys: digest.keys,
+      lineSha256: digest.lineSha256,
+      rowHash: digest.rowHash,
     };
-    await putJson(deps.s3, deps.bucket, objectKeys.manifest, manifest);
-    await putJson(deps.s3, deps.bucket, objectKeys.meta, {
+    await putJson(deps.s3, deps.storage.bucket, keys.manifest, manifest);
+    const firstKey = digest.keys[0]!;
+    const lastKey = digest.keys[digest.keys.length - 1]!;
+    const meta: BatchMeta = {
       version: 1,
+      engine: engine.kind,
       database: input.database,
       table: table.qualifiedName,
       runId: input.runId,
       batch: input.batchSeq,
-      rowCount: keys.length,
-      sha256Uncompressed: sha256,
-      compressedBytes: body.length,
+      dataKey: keys.data,
+      manifestKey: keys.manifest,
+      rowCount: digest.rows,
+      sha256,
+      compressedBytes: uploaded.size,
+      s3ChecksumSha256: uploaded.checksumSha256,
       cutoff: new Date(input.cutoffMs).toISOString(),
-      firstKey: keys[0],
-      lastKey: keys[keys.length - 1],
+      timestampColumn: input.table.timestampColumn,
+      minTimestamp: digest.minTimestamp,
+      maxTimestamp: digest.maxTimestamp,
+      firstKey,
+      lastKey,
       columns: table.columns,
       primaryKey: table.primaryKey,
       toolVersion: TOOL_VERSION,
       createdAt: new Date().toISOString(),
-    });
+    };
+    await putJson(deps.s3, deps.storage.bucket, keys.meta, meta);
     return {
-      rows: keys.length,
-      dataKey: objectKeys.data,
-      manifestKey: objectKeys.manifest,
+      rows: digest.rows,
+      dataKey: keys.data,
       sha256,
-      compressedBytes: body.length,
-      firstKey: keys[0] ?? null,
-      lastKey: keys[keys.length - 1] ?? null,
+      compressedBytes: uploaded.size,
+      firstKey,
+      lastKey,
     };
   };
 }

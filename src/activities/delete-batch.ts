@@ -1,21 +1,82 @@
-import type { DeleteBatchInput, DeleteBatchResult } from '../shared';
-import { getJson } from '../storage';
+import { log } from '@temporalio/activity';
+import type { BatchRef, DeleteBatchResult } from '../shared';
+import {
+  getJson,
+  getJsonIfExists,
+  headObject,
+  putJson,
+  sidecarKeys,
+  type BatchManifest,
+  type BatchMeta,
+  type DeletionRecord,
+} from '../storage';
+import { ChecksumMismatchError } from '../errors';
+import type { GuardedDeleteResult } from '../engines';
 import type { ActivityDeps } from './deps';
-import type { BatchManifest } from './archive-batch';
 import { resolveTable } from './resolve-table';
 
+/** Keys the earlier attempt deleted stay "deleted" even though this attempt finds them gone. */
+function deletionRecord(
+  table: string,
+  batch: number,
+  outcome: GuardedDeleteResult,
+  previous: DeletionRecord | null,
+): DeletionRecord {
+  const before = new Set((previous?.deleted ?? []).map((k) => JSON.stringify(k)));
+  const deletedEarlier = outcome.alreadyGone.filter((k) => before.has(JSON.stringify(k)));
+  return {
+    version: 1,
+    table,
+    batch,
+    deleted: [...deletedEarlier, ...outcome.deleted],
+    skippedChanged: outcome.skippedChanged,
+    alreadyGone: outcome.alreadyGone.filter((k) => !before.has(JSON.stringify(k))),
+    deletedAt: new Date().toISOString(),
+  };
+}
+
 /**
- * Deletes the rows a verified batch archived. The key list comes from the manifest in S3, never through the
- * workflow; rows already gone are not an error, so a retry is harmless.
+ * The guarded delete. The key list and fingerprints come from the manifest in S3, never through the workflow.
+ * Before touching the source it re-checks that the data object is still in S3 as it was verified; then, in one
+ * transaction, it locks the rows and deletes only those unchanged since extraction. Rows already gone are
+ * counted, not an error, so a retry is harmless. The deletion record tells a restore which version to take.
  */
 export function createDeleteBatch(deps: ActivityDeps) {
-  return async function deleteBatch(
-    input: DeleteBatchInput & { cutoffMs: number },
-  ): Promise<DeleteBatchResult> {
+  return async function deleteBatch(input: BatchRef): Promise<DeleteBatchResult> {
+    const { bucket } = deps.storage;
+    const sidecars = sidecarKeys(input.dataKey);
+    const meta = await getJson<BatchMeta>(deps.s3, bucket, sidecars.meta);
+    const stored = await headObject(deps.s3, bucket, input.dataKey);
+    if (stored.checksumSha256 !== meta.s3ChecksumSha256 || stored.size !== meta.compressedBytes) {
+      throw new ChecksumMismatchError(input.dataKey, meta.s3ChecksumSha256, stored.checksumSha256 ?? 'none');
+    }
+    const manifest = await getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest);
     const engine = deps.engines.get(input.database);
-    const { predicate } = await resolveTable(engine, input.table, input.cutoffMs);
-    const manifest = await getJson<BatchManifest>(deps.s3, deps.bucket, input.manifestKey);
-    const deleted = await engine.deleteKeys(predicate, manifest.keys);
-    return { deleted, skippedChanged: manifest.keys.length - deleted };
+    const { table } = await resolveTable(engine, input.table, input.cutoffMs);
+    const entries = manifest.keys.map((key, i) => ({ key, rowHash: manifest.rowHash[i] ?? '' }));
+    const previous = await getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted);
+    // The record is written while the row locks are held, before COMMIT: a crash after the commit cannot leave
+    // deleted rows without a record. A retry merges with the earlier record, whose deleted rows it sees as gone.
+    const result = await engine.guardedDelete(table, entries, async (outcome) => {
+      await putJson(
+        deps.s3,
+        bucket,
+        sidecars.deleted,
+        deletionRecord(table.qualifiedName, meta.batch, outcome, previous),
+      );
+    });
+    if (result.skippedChanged.length > 0) {
+      log.info('Rows changed since extraction were kept', {
+        database: input.database,
+        table: table.qualifiedName,
+        batch: meta.batch,
+        skippedChanged: result.skippedChanged.length,
+      });
+    }
+    return {
+      deleted: result.deleted.length,
+      skippedChanged: result.skippedChanged.length,
+      alreadyGone: result.alreadyGone.length,
+    };
   };
 }

@@ -5,6 +5,10 @@ import type { EngineRegistry } from '../engines';
 export interface ActivityDeps {
   engines: EngineRegistry;
   s3: S3Client;
-  bucket: string;
-  prefix: string;
+  storage: {
+    bucket: string;
+    prefix: string;
+    multipartThresholdBytes: number;
+    partSizeBytes: number;
+  };
 }

@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createArchiveBatch } from './archive-batch';
 import { createCountCandidates } from './count-candidates';
 import { createDeleteBatch } from './delete-batch';
+import { createVerifyBatch } from './verify-batch';
 import { createWriteReport } from './write-report';
 
 export type { ActivityDeps } from './deps';
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     archiveBatch: createArchiveBatch(deps),
     deleteBatch: createDeleteBatch(deps),
+    verifyBatch: createVerifyBatch(deps),
     countCandidates: createCountCandidates(deps),
     writeReport: createWriteReport(deps),
   };

@@ -1,1 +1,1 @@
-export { decodeLines, encodeRow } from './jsonl';
+export { decodeRow, encodeRow, splitLines } from './jsonl';

@@ -7,12 +7,14 @@ import type { Row } from '../engines/engine';
 export function encodeRow(row: Row, columns: readonly string[]): string {
   const ordered: Record<string, string | null> = {};
   for (const column of columns) ordered[column] = row[column] ?? null;
-  return JSON.stringify(ordered) + '\n';
+  return JSON.stringify(ordered);
 }
 
-export function decodeLines(text: string): Row[] {
-  return text
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as Row);
+export function decodeRow(line: string): Row {
+  return JSON.parse(line) as Row;
+}
+
+/** Splits JSON Lines text into lines, ignoring the final newline. */
+export function splitLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.length > 0);
 }

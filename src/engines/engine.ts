@@ -39,6 +39,26 @@ export interface ExtractQuery {
   limit: number;
 }
 
+/** A row as read for archiving, with the database's own fingerprint of the row at that moment. */
+export interface ExtractedRow {
+  row: Row;
+  /** Hex digest the database computed over the row's values; recomputed by the guarded delete. */
+  rowHash: string;
+}
+
+export interface GuardedDeleteEntry {
+  key: string[];
+  rowHash: string;
+}
+
+export interface GuardedDeleteResult {
+  deleted: string[][];
+  /** Rows whose fingerprint no longer matches: changed after extraction, so they stay. */
+  skippedChanged: string[][];
+  /** Keys with no row any more. */
+  alreadyGone: string[][];
+}
+
 export interface Engine {
   readonly kind: EngineKind;
 
@@ -48,17 +68,38 @@ export interface Engine {
    */
   introspect(tableName: string): Promise<TableInfo>;
 
-  /** Streams candidate rows in primary-key order; never uses OFFSET. */
-  streamRows(query: ExtractQuery): AsyncIterable<Row>;
+  /** Streams candidate rows with their fingerprints, in primary-key order; never uses OFFSET. */
+  streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow>;
 
   /** Counts every candidate row (for dry runs). */
   countRows(query: Omit<ExtractQuery, 'afterKey' | 'limit'>): Promise<number>;
 
   /**
-   * Deletes the rows with the given primary keys that still match the archive predicate; rows already gone are
-   * not an error. Returns how many rows were deleted.
+   * In one transaction: locks the rows with the given keys (SELECT … FOR UPDATE), recomputes each fingerprint,
+   * and deletes exactly the rows whose fingerprint equals the archived one. `beforeCommit` runs while the locks
+   * are held, with the outcome (for the lease check and the deletion record); if it throws, nothing is deleted. Keys already gone are reported, not an error.
    */
-  deleteKeys(query: Omit<ExtractQuery, 'afterKey' | 'limit'>, keys: string[][]): Promise<number>;
+  guardedDelete(
+    table: TableInfo,
+    entries: readonly GuardedDeleteEntry[],
+    beforeCommit?: (result: GuardedDeleteResult) => Promise<void>,
+  ): Promise<GuardedDeleteResult>;
+
+  /** Which of the given keys still exist, as `JSON.stringify(key)` strings. */
+  existingKeys(table: TableInfo, keys: readonly string[][]): Promise<Set<string>>;
+
+  /**
+   * Returns the table to restore into, creating it from an archived schema when it does not exist.
+   * @throws TableNotFoundError never; a schema conflict with an existing table is reported by insertRows.
+   */
+  ensureTable(
+    target: string,
+    columns: readonly ColumnInfo[],
+    primaryKey: readonly string[],
+  ): Promise<TableInfo>;
+
+  /** Inserts rows given in text form; rows whose key already exists are left as they are. Returns rows inserted. */
+  insertRows(table: TableInfo, rows: readonly Row[]): Promise<number>;
 
   /** Closes every connection of the adapter's pool. */
   close(): Promise<void>;

@@ -25,4 +25,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'ColumnNotFoundError',
   'MissingPrimaryKeyError',
   'ChecksumMismatchError',
+  'VerificationFailedError',
 ] as const;

@@ -12,6 +12,14 @@ export interface TableSpec {
   where?: string;
   batchSize: number;
   delete: boolean;
+  verify: VerifySettings;
+}
+
+/** How many deleted keys of each batch are re-checked: samplePercent of the batch, clamped to [min, max]. */
+export interface VerifySettings {
+  samplePercent: number;
+  min: number;
+  max: number;
 }
 
 export interface DatabaseInput {
@@ -43,26 +51,32 @@ export interface ArchiveBatchInput {
   afterKey: string[] | null;
 }
 
-export interface ArchiveBatchResult {
-  /** Zero rows means the table has nothing left to archive; no object is written. */
+/** What one archived batch left in S3; null when the table had no candidate rows left. */
+export interface ArchivedBatch {
   rows: number;
-  dataKey: string | null;
-  manifestKey: string | null;
-  sha256: string | null;
+  dataKey: string;
+  sha256: string;
   compressedBytes: number;
-  firstKey: string[] | null;
-  lastKey: string[] | null;
+  firstKey: string[];
+  lastKey: string[];
 }
 
-export interface DeleteBatchInput {
+export interface BatchRef {
   database: string;
   table: TableSpec;
-  manifestKey: string;
+  cutoffMs: number;
+  dataKey: string;
 }
 
 export interface DeleteBatchResult {
   deleted: number;
   skippedChanged: number;
+  alreadyGone: number;
+}
+
+export interface VerifyBatchResult {
+  /** Sampled keys that were checked and found right. */
+  verified: number;
 }
 
 export interface TableReport {

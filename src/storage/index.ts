@@ -1,3 +1,13 @@
 export { createS3Client, type S3Settings } from './s3-client';
-export { batchKeys, reportKey, tablePrefix } from './keys';
-export { getJson, getObjectBytes, headObject, putJson, putObject, sha256Hex } from './objects';
+export { batchKeys, reportKey, tablePrefix, tableRunsPrefix, sidecarKeys } from './keys';
+export {
+  getJson,
+  getJsonIfExists,
+  getObjectBytes,
+  headObject,
+  putJson,
+  putObject,
+  sha256Hex,
+} from './objects';
+export { ObjectUpload, type UploadResult, type UploadTarget } from './upload';
+export type { BatchManifest, BatchMeta, ColumnSchema, DeletionRecord } from './formats';

@@ -3,6 +3,7 @@
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.jsonl.gz      rows, one JSON object per line
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.manifest.json primary keys of the batch
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.meta.json     schema, counts, checksums
+ *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.deleted.json  which keys the delete removed
  *   {prefix}/_runs/{runId}/report.json                                        the fleet report
  * Keys are a pure function of (run, table, batch) so a retried batch overwrites its own objects.
  */
@@ -21,9 +22,29 @@ export function batchKeys(
   table: string,
   runId: string,
   batchSeq: number,
-): { data: string; manifest: string; meta: string } {
-  const base = join(prefix, database, table, 'runs', runId, `batch-${String(batchSeq).padStart(6, '0')}`);
-  return { data: `${base}.jsonl.gz`, manifest: `${base}.manifest.json`, meta: `${base}.meta.json` };
+): { data: string; manifest: string; meta: string; deleted: string } {
+  const base = join(
+    tableRunsPrefix(prefix, database, table),
+    runId,
+    `batch-${String(batchSeq).padStart(6, '0')}`,
+  );
+  return {
+    data: `${base}.jsonl.gz`,
+    manifest: `${base}.manifest.json`,
+    meta: `${base}.meta.json`,
+    deleted: `${base}.deleted.json`,
+  };
+}
+
+/** Where every run's batches of one table live. */
+export function tableRunsPrefix(prefix: string, database: string, table: string): string {
+  return join(prefix, database, table, 'runs');
+}
+
+/** The sidecar keys of a data object, derived from its key. */
+export function sidecarKeys(dataKey: string): { manifest: string; meta: string; deleted: string } {
+  const base = dataKey.replace(/\.jsonl\.gz$/, '');
+  return { manifest: `${base}.manifest.json`, meta: `${base}.meta.json`, deleted: `${base}.deleted.json` };
 }
 
 export function reportKey(prefix: string, runId: string): string {

@@ -1,4 +1,10 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  NoSuchKey,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 
 export function sha256Hex(data: Buffer | string): string {
@@ -35,6 +41,16 @@ export async function getObjectBytes(s3: S3Client, bucket: string, key: string):
 
 export async function getJson<T>(s3: S3Client, bucket: string, key: string): Promise<T> {
   return JSON.parse((await getObjectBytes(s3, bucket, key)).toString('utf8')) as T;
+}
+
+/** Like getJson, but null when the object does not exist. */
+export async function getJsonIfExists<T>(s3: S3Client, bucket: string, key: string): Promise<T | null> {
+  try {
+    return await getJson<T>(s3, bucket, key);
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NotFound') return null;
+    throw error;
+  }
 }
 
 export async function putJson(s3: S3Client, bucket: string, key: string, value: unknown): Promise<void> {

@@ -22,9 +22,9 @@ export function emptyTableReport(table: string): TableReport {
 }
 
 /**
- * Archives one batch and deletes what it archived. Returns false when the table has no candidate rows left.
- * The delete runs only after archiveBatch returned, and archiveBatch returns only after S3's stored checksum
- * matched what was sent.
+ * One batch: archive, then the guarded delete, then the sample verification. Returns false when the table has
+ * no candidate rows left. The delete is scheduled only after archiveBatch returned, and archiveBatch returns only
+ * after S3 reported the checksum that was sent; the delete checks it once more before touching the source.
  */
 export async function runBatch(
   input: DatabaseInput,
@@ -40,20 +40,18 @@ export async function runBatch(
     batchSeq: cursor.batchSeq,
     afterKey: cursor.afterKey,
   });
-  if (batch.rows === 0 || batch.manifestKey === null) return false;
+  if (batch === null) return false;
+  const ref = { database: input.database, table, cutoffMs, dataKey: batch.dataKey };
   cursor.report.archived += batch.rows;
   cursor.report.batches += 1;
   cursor.report.bytes += batch.compressedBytes;
   if (table.delete) {
-    const result = await deleteActivities.deleteBatch({
-      database: input.database,
-      table,
-      manifestKey: batch.manifestKey,
-      cutoffMs,
-    });
+    const result = await deleteActivities.deleteBatch(ref);
     cursor.report.deleted += result.deleted;
     cursor.report.skippedChanged += result.skippedChanged;
   }
+  const verified = await archiveActivities.verifyBatch(ref);
+  cursor.report.verified += verified.verified;
   cursor.batchSeq += 1;
   cursor.afterKey = batch.lastKey;
   return batch.rows >= table.batchSize;

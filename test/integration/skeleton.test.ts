@@ -138,12 +138,12 @@ databases:
     let rows = 0;
     for (const key of dataKeys) {
       const raw = gunzipSync(await getObjectBytes(s3, bucket, key));
-      const meta = await getJson<{ sha256Uncompressed: string; rowCount: number }>(
+      const meta = await getJson<{ sha256: string; rowCount: number }>(
         s3,
         bucket,
         key.replace('.jsonl.gz', '.meta.json'),
       );
-      expect(sha256Hex(raw)).toBe(meta.sha256Uncompressed);
+      expect(sha256Hex(raw)).toBe(meta.sha256);
       const lines = raw.toString('utf8').trim().split('\n');
       expect(lines).toHaveLength(meta.rowCount);
       rows += lines.length;

@@ -1,49 +1,32 @@
 import type { Connection as CallbackConnection } from 'mysql2';
-import { createPool, type Pool, type PoolConnection, type TypeCastField } from 'mysql2/promise';
-import type { Engine, ExtractQuery, Row, TableInfo } from '../engine';
+import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import type {
+  ColumnInfo,
+  Engine,
+  ExtractQuery,
+  ExtractedRow,
+  GuardedDeleteEntry,
+  GuardedDeleteResult,
+  Row,
+  TableInfo,
+} from '../engine';
 import { introspectTable } from './mysql-introspector';
-import { keyEqualsSql, predicateSql, qualifiedTable, selectBatchSql } from './mysql-sql';
+import { ensureTable, insertRows } from './mysql-restore';
+import { keysInSql, predicateSql, qualifiedTable, quoteIdent, rowHashSql, selectBatchSql } from './mysql-sql';
+import { isBinaryColumn, rawTypeCast, toText } from './mysql-values';
 
 const DELETE_CHUNK = 1000;
-const BYTE_TYPES = new Set([
-  'STRING',
-  'VAR_STRING',
-  'BLOB',
-  'TINY_BLOB',
-  'MEDIUM_BLOB',
-  'LONG_BLOB',
-  'BIT',
-  'GEOMETRY',
-  'JSON',
-]);
-const BINARY_COLUMN =
-  /^(binary|varbinary|tinyblob|blob|mediumblob|longblob|bit|geometry|point|linestring|polygon)/i;
-
-/**
- * Values stay in the server's text form so nothing passes through a JavaScript number or Date. String-like
- * values arrive as bytes, because the driver cannot tell a binary column from a text one here; `toTextRow`
- * decodes them with the column types from introspection.
- */
-function rawTypeCast(field: TypeCastField, next: () => unknown): unknown {
-  void next;
-  return BYTE_TYPES.has(field.type) ? field.buffer() : field.string();
-}
-
-/** Text columns decode as UTF-8 (the connection charset); binary ones become `\x` hex like PostgreSQL's bytea. */
-function toTextRow(raw: Record<string, unknown>, binaryColumns: ReadonlySet<string>): Row {
-  const row: Row = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === null || value === undefined) row[name] = null;
-    else if (Buffer.isBuffer(value))
-      row[name] = binaryColumns.has(name) ? `\\x${value.toString('hex')}` : value.toString('utf8');
-    else row[name] = String(value);
-  }
-  return row;
-}
 
 export interface MysqlEngineOptions {
   url: string;
   poolSize: number;
+}
+
+/** Turns an array row (fingerprint first when `offset` is 1) into text values keyed by column name. */
+function textRow(values: unknown[], columns: readonly ColumnInfo[], offset: number): Row {
+  const row: Row = {};
+  columns.forEach((column, i) => (row[column.name] = toText(values[i + offset], isBinaryColumn(column))));
+  return row;
 }
 
 export class MysqlEngine implements Engine {
@@ -69,19 +52,19 @@ export class MysqlEngine implements Engine {
     return this.#withConnection((conn) => introspectTable(conn, tableName));
   }
 
-  async *streamRows(query: ExtractQuery): AsyncIterable<Row> {
+  async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow> {
     const { sql, params } = selectBatchSql(query);
     const conn = await this.#pool.getConnection();
     try {
       // The callback connection's stream() reads rows as they arrive instead of buffering the whole result.
-      const binaryColumns = new Set(
-        query.table.columns.filter((c) => BINARY_COLUMN.test(c.dataType)).map((c) => c.name),
-      );
       const callbackConnection = (conn as unknown as { connection: CallbackConnection }).connection;
       const stream = callbackConnection
-        .query({ sql, values: params, typeCast: rawTypeCast })
+        .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
         .stream({ highWaterMark: 1000 });
-      for await (const raw of stream) yield toTextRow(raw as Record<string, unknown>, binaryColumns);
+      for await (const values of stream) {
+        const array = values as unknown[];
+        yield { row: textRow(array, query.table.columns, 1), rowHash: String(toText(array[0], false)) };
+      }
     } finally {
       conn.release();
     }
@@ -96,27 +79,93 @@ export class MysqlEngine implements Engine {
     return Number((rows as { n: string }[])[0]?.n ?? 0);
   }
 
-  async deleteKeys(query: Omit<ExtractQuery, 'afterKey' | 'limit'>, keys: string[][]): Promise<number> {
+  async guardedDelete(
+    table: TableInfo,
+    entries: readonly GuardedDeleteEntry[],
+    beforeCommit?: (result: GuardedDeleteResult) => Promise<void>,
+  ): Promise<GuardedDeleteResult> {
+    const keyColumns = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
+    const result: GuardedDeleteResult = { deleted: [], skippedChanged: [], alreadyGone: [] };
     return this.#withConnection(async (conn) => {
-      let deleted = 0;
       await conn.beginTransaction();
       try {
-        for (let i = 0; i < keys.length; i += DELETE_CHUNK) {
-          const predicate = predicateSql(query);
-          const matches = keys.slice(i, i + DELETE_CHUNK).map((key) => keyEqualsSql(query.table, key));
-          const [result] = await conn.query(
-            `DELETE FROM ${qualifiedTable(query.table)} WHERE (${matches.map((m) => m.sql).join(' OR ')}) AND ${predicate.sql}`,
-            [...matches.flatMap((m) => m.params), ...predicate.params],
+        for (let i = 0; i < entries.length; i += DELETE_CHUNK) {
+          const chunk = entries.slice(i, i + DELETE_CHUNK);
+          const match = keysInSql(
+            table,
+            chunk.map((e) => e.key),
           );
-          deleted += (result as { affectedRows: number }).affectedRows;
+          // Lock first: once locked, no one can change a row between the comparison and the delete.
+          const [locked] = await conn.query({
+            sql: `SELECT ${rowHashSql(table)}, ${table.primaryKey.map(quoteIdent).join(', ')} FROM ${qualifiedTable(table)} WHERE ${match.sql} FOR UPDATE`,
+            values: match.params,
+            typeCast: rawTypeCast,
+            rowsAsArray: true,
+          });
+          const current = new Map(
+            (locked as unknown[][]).map((r) => {
+              const key = textRow(r, keyColumns, 1);
+              return [JSON.stringify(table.primaryKey.map((k) => key[k])), toText(r[0], false)];
+            }),
+          );
+          const matching: string[][] = [];
+          for (const entry of chunk) {
+            const hash = current.get(JSON.stringify(entry.key));
+            if (hash === undefined) result.alreadyGone.push(entry.key);
+            else if (hash === entry.rowHash) matching.push(entry.key);
+            else result.skippedChanged.push(entry.key);
+          }
+          if (matching.length > 0) {
+            const del = keysInSql(table, matching);
+            const [deleted] = await conn.query(
+              `DELETE FROM ${qualifiedTable(table)} WHERE ${del.sql}`,
+              del.params,
+            );
+            const affected = (deleted as { affectedRows: number }).affectedRows;
+            if (affected !== matching.length) {
+              throw new Error(`deleted ${affected} rows of ${matching.length} locked ones; rolled back`);
+            }
+            result.deleted.push(...matching);
+          }
         }
+        await beforeCommit?.(result);
         await conn.commit();
       } catch (error) {
         await conn.rollback().catch(() => undefined);
         throw error;
       }
-      return deleted;
+      return result;
     });
+  }
+
+  async existingKeys(table: TableInfo, keys: readonly string[][]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const keyColumns = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
+    const match = keysInSql(table, keys);
+    const [rows] = await this.#pool.query({
+      sql: `SELECT ${table.primaryKey.map(quoteIdent).join(', ')} FROM ${qualifiedTable(table)} WHERE ${match.sql}`,
+      values: match.params,
+      typeCast: rawTypeCast,
+      rowsAsArray: true,
+    });
+    return new Set(
+      (rows as unknown[][]).map((r) => {
+        const key = textRow(r, keyColumns, 0);
+        return JSON.stringify(table.primaryKey.map((k) => key[k]));
+      }),
+    );
+  }
+
+  async ensureTable(
+    target: string,
+    columns: readonly ColumnInfo[],
+    primaryKey: readonly string[],
+  ): Promise<TableInfo> {
+    return this.#withConnection((conn) => ensureTable(conn, target, columns, primaryKey));
+  }
+
+  async insertRows(table: TableInfo, rows: readonly Row[]): Promise<number> {
+    return this.#withConnection((conn) => insertRows(conn, table, rows));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,6 @@
 import type { ColumnInfo, ExtractQuery, TableInfo } from '../engine';
+import { selectExpression } from './mysql-columns';
+import { isBinaryColumn } from './mysql-values';
 
 /** Quotes an identifier for MySQL/MariaDB: backticks, embedded backticks doubled. */
 export function quoteIdent(name: string): string {
@@ -15,17 +17,18 @@ export function mysqlDateTime(date: Date): string {
 }
 
 /**
- * A placeholder that compares a text-form key value against its column without going through a double: MySQL
- * compares an integer column with a string as floating point, which is wrong above 2^53.
+ * A placeholder and its bound value for a text-form key. Integers are cast because MySQL compares an integer
+ * column with a string as floating point, which is wrong above 2^53; binary keys travel as hex.
  */
-export function keyPlaceholder(column: ColumnInfo): string {
+export function keyParam(column: ColumnInfo, text: string): { sql: string; value: unknown } {
   const type = column.dataType.toLowerCase();
   if (/^(tiny|small|medium|big)?int\b/.test(type)) {
-    return type.includes('unsigned') ? 'CAST(? AS UNSIGNED)' : 'CAST(? AS SIGNED)';
+    return { sql: type.includes('unsigned') ? 'CAST(? AS UNSIGNED)' : 'CAST(? AS SIGNED)', value: text };
   }
   const decimal = /^decimal\((\d+),(\d+)\)/.exec(type);
-  if (decimal) return `CAST(? AS DECIMAL(${decimal[1]},${decimal[2]}))`;
-  return '?';
+  if (decimal) return { sql: `CAST(? AS DECIMAL(${decimal[1]},${decimal[2]}))`, value: text };
+  if (isBinaryColumn(column)) return { sql: 'UNHEX(?)', value: text.replace(/^\\x/, '') };
+  return { sql: '?', value: text };
 }
 
 type Predicate = Omit<ExtractQuery, 'afterKey' | 'limit'>;
@@ -36,10 +39,12 @@ export function predicateSql(query: Predicate): { sql: string; params: unknown[]
   return { sql: parts.join(' AND '), params: [mysqlDateTime(query.cutoff)] };
 }
 
-function columnOf(table: TableInfo, name: string): ColumnInfo {
-  const column = table.columns.find((c) => c.name === name);
-  if (!column) throw new Error(`primary-key column ${name} missing from ${table.qualifiedName}`);
-  return column;
+function keyColumns(table: TableInfo): ColumnInfo[] {
+  return table.primaryKey.map((name) => {
+    const column = table.columns.find((c) => c.name === name);
+    if (!column) throw new Error(`primary-key column ${name} missing from ${table.qualifiedName}`);
+    return column;
+  });
 }
 
 /**
@@ -48,22 +53,52 @@ function columnOf(table: TableInfo, name: string): ColumnInfo {
  */
 export function keysetSql(table: TableInfo, afterKey: string[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const disjuncts = table.primaryKey.map((name, i) => {
-    const terms = table.primaryKey.slice(0, i + 1).map((keyName, j) => {
-      params.push(afterKey[j]);
-      const op = j === i ? '>' : '=';
-      return `${quoteIdent(keyName)} ${op} ${keyPlaceholder(columnOf(table, keyName))}`;
+  const columns = keyColumns(table);
+  const disjuncts = columns.map((_, i) => {
+    const terms = columns.slice(0, i + 1).map((column, j) => {
+      const param = keyParam(column, afterKey[j] ?? '');
+      params.push(param.value);
+      return `${quoteIdent(column.name)} ${j === i ? '>' : '='} ${param.sql}`;
     });
     return `(${terms.join(' AND ')})`;
   });
   return { sql: `(${disjuncts.join(' OR ')})`, params };
 }
 
-export function keyEqualsSql(table: TableInfo, key: string[]): { sql: string; params: unknown[] } {
-  const terms = table.primaryKey.map(
-    (name) => `${quoteIdent(name)} = ${keyPlaceholder(columnOf(table, name))}`,
-  );
-  return { sql: `(${terms.join(' AND ')})`, params: [...key] };
+/** Matches any of the given keys: `id IN (…)` for a one-column key, an OR of equalities otherwise. */
+export function keysInSql(table: TableInfo, keys: readonly string[][]): { sql: string; params: unknown[] } {
+  const columns = keyColumns(table);
+  const params: unknown[] = [];
+  if (columns.length === 1) {
+    const column = columns[0]!;
+    const placeholders = keys.map((key) => {
+      const param = keyParam(column, key[0] ?? '');
+      params.push(param.value);
+      return param.sql;
+    });
+    return { sql: `${quoteIdent(column.name)} IN (${placeholders.join(', ')})`, params };
+  }
+  const disjuncts = keys.map((key) => {
+    const terms = columns.map((column, i) => {
+      const param = keyParam(column, key[i] ?? '');
+      params.push(param.value);
+      return `${quoteIdent(column.name)} = ${param.sql}`;
+    });
+    return `(${terms.join(' AND ')})`;
+  });
+  return { sql: `(${disjuncts.join(' OR ')})`, params };
+}
+
+export function selectList(table: TableInfo): string {
+  return table.columns.map((c) => `${selectExpression(c)} AS ${quoteIdent(c.name)}`).join(', ');
+}
+
+/**
+ * The row's fingerprint: MD5 over every column's QUOTE()d text (QUOTE keeps NULL apart from the string 'NULL'),
+ * built from the same expressions the extract reads, so the guarded delete recomputes exactly what was archived.
+ */
+export function rowHashSql(table: TableInfo): string {
+  return `MD5(CONCAT_WS(',', ${table.columns.map((c) => `QUOTE(${selectExpression(c)})`).join(', ')}))`;
 }
 
 export function selectBatchSql(query: ExtractQuery): { sql: string; params: unknown[] } {
@@ -76,8 +111,9 @@ export function selectBatchSql(query: ExtractQuery): { sql: string; params: unkn
     where += ` AND ${keyset.sql}`;
     params.push(...keyset.params);
   }
-  const columns = table.columns.map((c) => quoteIdent(c.name)).join(', ');
   const order = table.primaryKey.map(quoteIdent).join(', ');
-  const sql = `SELECT ${columns} FROM ${qualifiedTable(table)} WHERE ${where} ORDER BY ${order} LIMIT ${Number(query.limit)}`;
+  const sql =
+    `SELECT ${rowHashSql(table)}, ${selectList(table)} FROM ${qualifiedTable(table)} ` +
+    `WHERE ${where} ORDER BY ${order} LIMIT ${Number(query.limit)}`;
   return { sql, params };
 }

@@ -1,15 +1,32 @@
 import { Pool, type PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
-import type { Engine, ExtractQuery, Row, TableInfo } from '../engine';
+import type {
+  ColumnInfo,
+  Engine,
+  ExtractQuery,
+  ExtractedRow,
+  GuardedDeleteEntry,
+  GuardedDeleteResult,
+  Row,
+  TableInfo,
+} from '../engine';
 import { introspectTable } from './postgres-introspector';
-import { predicateSql, qualifiedTable, quoteIdent, selectBatchSql } from './postgres-sql';
+import { ensureTable, insertRows } from './postgres-restore';
+import {
+  keyColumns,
+  keysInSql,
+  predicateSql,
+  qualifiedTable,
+  quoteIdent,
+  rowHashSql,
+  selectBatchSql,
+} from './postgres-sql';
 
 const FETCH_ROWS = 1000;
-const DELETE_CHUNK = 1000;
+const DELETE_CHUNK = 5000;
 
 // Every value arrives in PostgreSQL's text form, which round-trips exactly through the type's input function;
-// pg's default parsers would turn bigint into strings but timestamps into Dates (losing microseconds) and
-// numerics into floats.
+// pg's default parsers would turn timestamps into Dates (losing microseconds) and numerics into floats.
 const textTypes = { getTypeParser: () => (value: string) => value };
 
 export interface PostgresEngineOptions {
@@ -26,7 +43,8 @@ export class PostgresEngine implements Engine {
       connectionString: options.url,
       max: options.poolSize,
       types: textTypes,
-      options: '-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3',
+      // Fixed session settings make text forms (and so row fingerprints) independent of server defaults.
+      options: '-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3',
     });
     // An idle client that loses its connection emits here; without a listener the process would crash.
     this.#pool.on('error', () => undefined);
@@ -36,15 +54,20 @@ export class PostgresEngine implements Engine {
     return this.#withClient((client) => introspectTable(client, tableName));
   }
 
-  async *streamRows(query: ExtractQuery): AsyncIterable<Row> {
+  async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow> {
     const { sql, params } = selectBatchSql(query);
     const client = await this.#pool.connect();
-    const cursor = client.query(new Cursor<Row>(sql, params));
+    const cursor = client.query(new Cursor<string[]>(sql, params, { rowMode: 'array' }));
+    const names = query.table.columns.map((c) => c.name);
     try {
       for (;;) {
         const rows = await cursor.read(FETCH_ROWS);
         if (rows.length === 0) break;
-        yield* rows;
+        for (const values of rows) {
+          const row: Row = {};
+          names.forEach((name, i) => (row[name] = values[i + 1] ?? null));
+          yield { row, rowHash: values[0] ?? '' };
+        }
       }
     } finally {
       await cursor.close().catch(() => undefined);
@@ -61,32 +84,76 @@ export class PostgresEngine implements Engine {
     return Number(result.rows[0]?.n ?? 0);
   }
 
-  async deleteKeys(query: Omit<ExtractQuery, 'afterKey' | 'limit'>, keys: string[][]): Promise<number> {
-    const pk = query.table.primaryKey.map(quoteIdent).join(', ');
+  async guardedDelete(
+    table: TableInfo,
+    entries: readonly GuardedDeleteEntry[],
+    beforeCommit?: (result: GuardedDeleteResult) => Promise<void>,
+  ): Promise<GuardedDeleteResult> {
+    const pk = table.primaryKey.map(quoteIdent).join(', ');
+    const result: GuardedDeleteResult = { deleted: [], skippedChanged: [], alreadyGone: [] };
     return this.#withClient(async (client) => {
-      let deleted = 0;
       await client.query('BEGIN');
       try {
-        for (let i = 0; i < keys.length; i += DELETE_CHUNK) {
-          const chunk = keys.slice(i, i + DELETE_CHUNK);
-          const predicate = predicateSql(query);
-          const params: unknown[] = [...predicate.params];
-          const tuples = chunk.map(
-            (key) => `(${key.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`,
-          );
-          const result = await client.query(
-            `DELETE FROM ${qualifiedTable(query.table)} WHERE (${pk}) IN (${tuples.join(', ')}) AND ${predicate.sql}`,
-            params,
-          );
-          deleted += result.rowCount ?? 0;
+        for (let i = 0; i < entries.length; i += DELETE_CHUNK) {
+          const chunk = entries.slice(i, i + DELETE_CHUNK);
+          const keys = chunk.map((e) => e.key);
+          // Lock first: once locked, no one can change a row between the comparison and the delete.
+          const locked = await client.query<string[]>({
+            text: `SELECT ${rowHashSql(table)}, ${pk} FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)} FOR UPDATE`,
+            values: keyColumns(table, keys),
+            rowMode: 'array',
+          });
+          const current = new Map(locked.rows.map((r) => [JSON.stringify(r.slice(1)), r[0]]));
+          const matching: string[][] = [];
+          for (const entry of chunk) {
+            const hash = current.get(JSON.stringify(entry.key));
+            if (hash === undefined) result.alreadyGone.push(entry.key);
+            else if (hash === entry.rowHash) matching.push(entry.key);
+            else result.skippedChanged.push(entry.key);
+          }
+          if (matching.length > 0) {
+            const deleted = await client.query(
+              `DELETE FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)}`,
+              keyColumns(table, matching),
+            );
+            if (deleted.rowCount !== matching.length) {
+              throw new Error(
+                `deleted ${deleted.rowCount} rows of ${matching.length} locked ones; rolled back`,
+              );
+            }
+            result.deleted.push(...matching);
+          }
         }
+        await beforeCommit?.(result);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      return deleted;
+      return result;
     });
+  }
+
+  async existingKeys(table: TableInfo, keys: readonly string[][]): Promise<Set<string>> {
+    const pk = table.primaryKey.map(quoteIdent).join(', ');
+    const found = await this.#pool.query<string[]>({
+      text: `SELECT ${pk} FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)}`,
+      values: keyColumns(table, keys),
+      rowMode: 'array',
+    });
+    return new Set(found.rows.map((r) => JSON.stringify(r)));
+  }
+
+  async ensureTable(
+    target: string,
+    columns: readonly ColumnInfo[],
+    primaryKey: readonly string[],
+  ): Promise<TableInfo> {
+    return this.#withClient((client) => ensureTable(client, target, columns, primaryKey));
+  }
+
+  async insertRows(table: TableInfo, rows: readonly Row[]): Promise<number> {
+    return this.#withClient((client) => insertRows(client, table, rows));
   }
 
   async close(): Promise<void> {

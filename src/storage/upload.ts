@@ -1,0 +1,149 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+
+export interface UploadTarget {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  contentType: string;
+  /** Bodies smaller than this go up in one PutObject; larger ones in parts of partSizeBytes. */
+  multipartThresholdBytes: number;
+  partSizeBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface UploadResult {
+  size: number;
+  /** The SHA-256 checksum S3 should report for the object: base64, with `-N` for an N-part upload. */
+  checksumSha256: string;
+}
+
+function sha256(data: Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/**
+ * Streams an object to S3 without holding it whole: bytes are buffered up to the multipart threshold, then sent
+ * in parts. Every request carries S3's SHA-256 checksum of its body, so S3 rejects anything damaged in transit.
+ * Call `abort()` on failure so no unfinished multipart upload is left behind.
+ */
+export class ObjectUpload {
+  readonly #target: UploadTarget;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #size = 0;
+  #uploadId: string | undefined;
+  readonly #parts: CompletedPart[] = [];
+  readonly #partDigests: Buffer[] = [];
+
+  constructor(target: UploadTarget) {
+    this.#target = target;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    this.#size += chunk.length;
+    const threshold = this.#uploadId ? this.#target.partSizeBytes : this.#target.multipartThresholdBytes;
+    while (this.#pendingBytes >= threshold && this.#pendingBytes >= this.#target.partSizeBytes) {
+      await this.#sendPart(this.#take(this.#target.partSizeBytes));
+    }
+  }
+
+  async finish(): Promise<UploadResult> {
+    const rest = this.#take(this.#pendingBytes);
+    if (!this.#uploadId) {
+      const checksum = sha256(rest).toString('base64');
+      await this.#target.s3.send(
+        new PutObjectCommand({
+          Bucket: this.#target.bucket,
+          Key: this.#target.key,
+          Body: rest,
+          ContentType: this.#target.contentType,
+          ChecksumSHA256: checksum,
+        }),
+        { abortSignal: this.#target.signal },
+      );
+      return { size: this.#size, checksumSha256: checksum };
+    }
+    if (rest.length > 0) await this.#sendPart(rest);
+    await this.#target.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.#target.bucket,
+        Key: this.#target.key,
+        UploadId: this.#uploadId,
+        MultipartUpload: { Parts: this.#parts },
+      }),
+      { abortSignal: this.#target.signal },
+    );
+    this.#uploadId = undefined;
+    // S3's checksum of a multipart object is the SHA-256 of the parts' binary digests, suffixed with the count.
+    const composite = sha256(Buffer.concat(this.#partDigests)).toString('base64');
+    return { size: this.#size, checksumSha256: `${composite}-${this.#parts.length}` };
+  }
+
+  async abort(): Promise<void> {
+    if (!this.#uploadId) return;
+    const uploadId = this.#uploadId;
+    this.#uploadId = undefined;
+    await this.#target.s3
+      .send(
+        new AbortMultipartUploadCommand({
+          Bucket: this.#target.bucket,
+          Key: this.#target.key,
+          UploadId: uploadId,
+        }),
+      )
+      .catch(() => undefined);
+  }
+
+  #take(bytes: number): Buffer {
+    const all = Buffer.concat(this.#pending);
+    this.#pending = all.length > bytes ? [all.subarray(bytes)] : [];
+    this.#pendingBytes = all.length - Math.min(bytes, all.length);
+    return all.subarray(0, bytes);
+  }
+
+  async #sendPart(body: Buffer): Promise<void> {
+    const { s3, bucket, key, contentType, signal } = this.#target;
+    if (!this.#uploadId) {
+      const created = await s3.send(
+        new CreateMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          ContentType: contentType,
+          ChecksumAlgorithm: 'SHA256',
+        }),
+        { abortSignal: signal },
+      );
+      this.#uploadId = created.UploadId;
+    }
+    const digest = sha256(body);
+    const partNumber = this.#parts.length + 1;
+    const uploaded = await s3.send(
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: this.#uploadId,
+        PartNumber: partNumber,
+        Body: body,
+        ChecksumSHA256: digest.toString('base64'),
+      }),
+      { abortSignal: signal },
+    );
+    this.#parts.push({
+      PartNumber: partNumber,
+      ETag: uploaded.ETag,
+      ChecksumSHA256: digest.toString('base64'),
+    });
+    this.#partDigests.push(digest);
+  }
+}

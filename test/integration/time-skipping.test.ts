@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import { ensureRuntime } from '../helpers/runtime';
 import { findBinary } from '../../src/tools/find-binary';
 
 describe('the time-skipping test server', () => {
@@ -7,7 +8,7 @@ describe('the time-skipping test server', () => {
   const executable = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
 
   beforeAll(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    ensureRuntime();
     // existing-path: the SDK starts the installed binary and never tries to download one.
     env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: executable } },

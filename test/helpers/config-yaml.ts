@@ -1,0 +1,26 @@
+import type { EventsTable } from './events-table';
+import { S3_ENDPOINT, TEMPORAL_ADDRESS, uniqueName } from './services';
+
+export interface YamlOptions {
+  bucket: string;
+  batchSize?: number;
+  storageExtra?: string;
+  tableExtra?: string;
+  urlFor?: (table: EventsTable) => string;
+}
+
+/** A configuration archiving the `events` table of each given database, with a task queue of its own. */
+export function eventsConfigYaml(tables: EventsTable[], options: YamlOptions): string {
+  const databases = tables.map(
+    (t) => `  - name: ${t.database}
+    engine: ${t.engine}
+    url: "${options.urlFor ? options.urlFor(t) : t.url}"
+    tables:
+      - { name: ${t.configName}, timestampColumn: created_at, olderThan: 90d, batchSize: ${options.batchSize ?? 50}${options.tableExtra ?? ''} }`,
+  );
+  return `temporal: { address: "${TEMPORAL_ADDRESS}", taskQueue: ${uniqueName('test')} }
+storage: { bucket: ${options.bucket}, prefix: t, endpoint: "${S3_ENDPOINT}", forcePathStyle: true${options.storageExtra ?? ''} }
+databases:
+${databases.join('\n')}
+`;
+}

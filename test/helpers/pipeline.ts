@@ -1,0 +1,74 @@
+/**
+ * An in-process worker on the real Temporal dev server, with the real activities, for tests that need to act
+ * between two steps of a batch (change a row, corrupt an object). `wrap` may put a step before an activity;
+ * the activity itself always runs for real.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../../src/activities';
+import { parseConfig, type Config } from '../../src/config';
+import { EngineRegistry } from '../../src/engines';
+import { createS3Client } from '../../src/storage';
+import { buildFleetInput } from '../../src/cli/fleet-input';
+import { fleetWorkflowId, type FleetReport } from '../../src/shared';
+import { ensureRuntime } from './runtime';
+import { TEMPORAL_ADDRESS } from './services';
+
+export interface TestPipeline {
+  config: Config;
+  client: Client;
+  runFleet(options?: {
+    databases?: string[];
+    dryRun?: boolean;
+  }): Promise<{ workflowId: string; report: FleetReport }>;
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(
+  yaml: string,
+  wrap: (activities: Activities) => Partial<Activities> = () => ({}),
+): Promise<TestPipeline> {
+  ensureRuntime();
+  const config = parseConfig(yaml, 'test');
+  const engines = new EngineRegistry(config.databases);
+  const s3 = createS3Client(config.storage);
+  const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  const activities = createActivities({ engines, s3, storage: config.storage });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities: { ...activities, ...wrap(activities) },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  return {
+    config,
+    client,
+    async runFleet(options = {}) {
+      const input = buildFleetInput(config, {
+        databases: options.databases ?? [],
+        dryRun: options.dryRun ?? false,
+      });
+      const workflowId = `${fleetWorkflowId(Date.now())}-${Math.random().toString(36).slice(2, 8)}`;
+      const report = await client.workflow.execute<(i: typeof input) => Promise<FleetReport>>(
+        'archiveFleet',
+        {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [input],
+        },
+      );
+      return { workflowId, report };
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      await engines.closeAll();
+      s3.destroy();
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}

@@ -32,12 +32,15 @@ export interface DatabaseInput {
   runId: string;
   /** Epoch ms fixed when the fleet run starts, so every batch of a run uses the same cutoff. */
   startedAtMs: number;
+  /** Continue-as-new once the history has this many events; default 10,000 (tests lower it). */
+  historyEventsLimit?: number;
 }
 
 export interface FleetInput {
-  databases: Omit<DatabaseInput, 'runId' | 'startedAtMs' | 'dryRun'>[];
+  databases: Omit<DatabaseInput, 'runId' | 'startedAtMs' | 'dryRun' | 'historyEventsLimit'>[];
   concurrency: number;
   dryRun: boolean;
+  historyEventsLimit?: number;
 }
 
 export interface ArchiveBatchInput {

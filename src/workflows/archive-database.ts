@@ -1,4 +1,4 @@
-import { continueAsNew, log, workflowInfo } from '@temporalio/workflow';
+import { ContinueAsNew, continueAsNew, isCancellation, log, workflowInfo } from '@temporalio/workflow';
 import type { DatabaseInput, DatabaseReport, TableReport } from '../shared';
 import { archiveActivities } from './activity-options';
 import { emptyTableReport, runBatch, type TableCursor } from './archive-table';
@@ -13,9 +13,9 @@ export interface DatabaseProgress {
 
 const HISTORY_EVENTS_LIMIT = 10_000;
 
-function historyIsLarge(): boolean {
+function historyIsLarge(limit: number): boolean {
   const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT;
+  return info.continueAsNewSuggested || info.historyLength > limit;
 }
 
 async function dryRunTables(input: DatabaseInput): Promise<TableReport[]> {
@@ -55,12 +55,14 @@ export async function archiveDatabase(
       let more = true;
       while (more) {
         more = await runBatch(input, table, cursor);
-        if (more && historyIsLarge()) {
+        if (more && historyIsLarge(input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT)) {
           cursor.report.durationMs += Date.now() - started;
           await continueAsNew<typeof archiveDatabase>(input, state);
         }
       }
     } catch (error) {
+      // continueAsNew and cancellation travel as exceptions; they end this run, not the table.
+      if (error instanceof ContinueAsNew || isCancellation(error)) throw error;
       cursor.report.status = 'failed';
       cursor.report.error = failureMessage(error);
       log.error('Table failed', { database: input.database, table: table.name, error: cursor.report.error });

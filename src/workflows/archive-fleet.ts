@@ -1,4 +1,4 @@
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { databaseWorkflowId, type DatabaseReport, type FleetInput, type FleetReport } from '../shared';
 import { archiveActivities } from './activity-options';
 import { archiveDatabase } from './archive-database';
@@ -21,9 +21,12 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
       try {
         reports[index] = await executeChild(archiveDatabase, {
           workflowId: databaseWorkflowId(db.database),
-          args: [{ ...db, runId, startedAtMs, dryRun: input.dryRun }],
+          args: [
+            { ...db, runId, startedAtMs, dryRun: input.dryRun, historyEventsLimit: input.historyEventsLimit },
+          ],
         });
       } catch (error) {
+        if (isCancellation(error)) throw error;
         reports[index] = { name: db.database, status: 'failed', error: failureMessage(error), tables: [] };
       }
     }

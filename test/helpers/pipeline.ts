@@ -20,6 +20,7 @@ export interface TestPipeline {
   runFleet(options?: {
     databases?: string[];
     dryRun?: boolean;
+    historyEventsLimit?: number;
   }): Promise<{ workflowId: string; report: FleetReport }>;
   stop(): Promise<void>;
 }
@@ -47,10 +48,10 @@ export async function startPipeline(
     config,
     client,
     async runFleet(options = {}) {
-      const input = buildFleetInput(config, {
-        databases: options.databases ?? [],
-        dryRun: options.dryRun ?? false,
-      });
+      const input = {
+        ...buildFleetInput(config, { databases: options.databases ?? [], dryRun: options.dryRun ?? false }),
+        historyEventsLimit: options.historyEventsLimit,
+      };
       const workflowId = `${fleetWorkflowId(Date.now())}-${Math.random().toString(36).slice(2, 8)}`;
       const report = await client.workflow.execute<(i: typeof input) => Promise<FleetReport>>(
         'archiveFleet',

@@ -62,3 +62,17 @@ export class VerificationFailedError extends ArchiverError {
     super(`Verification of ${key} failed: ${problems.join('; ')}.`);
   }
 }
+
+/**
+ * A statement the database rejected for a reason a retry cannot change: bad SQL in a `where`, a missing
+ * column, a value the expression cannot handle. The connection is fine; the configuration or data needs a look.
+ */
+export class QueryFailedError extends ArchiverError {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -2,20 +2,27 @@ import type { ActivityDeps } from './deps';
 import { createArchiveBatch } from './archive-batch';
 import { createCountCandidates } from './count-candidates';
 import { createDeleteBatch } from './delete-batch';
+import { createListArchivedBatches } from './restore-list';
+import { createPrepareRestoreTarget } from './restore-target';
+import { createRestoreBatch } from './restore-batch';
 import { createVerifyBatch } from './verify-batch';
 import { createWriteReport } from './write-report';
+import { withPoolRecovery } from './pool-recovery';
 
 export type { ActivityDeps } from './deps';
 
 /** Builds the worker's activities from injected dependencies; workflows see only this function's return type. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withPoolRecovery(deps.engines, {
     archiveBatch: createArchiveBatch(deps),
     deleteBatch: createDeleteBatch(deps),
     verifyBatch: createVerifyBatch(deps),
     countCandidates: createCountCandidates(deps),
     writeReport: createWriteReport(deps),
-  };
+    listArchivedBatches: createListArchivedBatches(deps),
+    prepareRestoreTarget: createPrepareRestoreTarget(deps),
+    restoreBatch: createRestoreBatch(deps),
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,5 +1,6 @@
 import type { Engine, EngineKind } from './engine';
 import { createEngine } from './create-engine';
+import { isFatalConnectionError } from './connection-errors';
 import { UnknownDatabaseError } from '../errors';
 
 export interface DatabaseConnectionConfig {
@@ -12,6 +13,7 @@ export interface DatabaseConnectionConfig {
 /**
  * One engine (and so one connection pool) per configured database, created on first use so a worker that never
  * touches a database never connects to it, and isolated so one database's trouble never blocks another's pool.
+ * A pool that saw a fatal connection error is closed and rebuilt on next use.
  */
 export class EngineRegistry {
   readonly #configs: Map<string, DatabaseConnectionConfig>;
@@ -29,6 +31,17 @@ export class EngineRegistry {
     const engine = createEngine({ engine: config.engine, url: config.url, poolSize: config.pool });
     this.#engines.set(database, engine);
     return engine;
+  }
+
+  /**
+   * Called with an activity's failure: after a fatal connection error the database's pool is closed and
+   * forgotten, so the next use (the retry) builds a fresh one instead of reusing dead connections.
+   */
+  async noteFailure(database: string, error: unknown): Promise<void> {
+    const engine = this.#engines.get(database);
+    if (!engine || !isFatalConnectionError(error)) return;
+    this.#engines.delete(database);
+    await engine.close().catch(() => undefined);
   }
 
   async closeAll(): Promise<void> {

@@ -26,4 +26,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'MissingPrimaryKeyError',
   'ChecksumMismatchError',
   'VerificationFailedError',
+  'QueryFailedError',
 ] as const;

@@ -5,7 +5,8 @@ export interface YamlOptions {
   bucket: string;
   batchSize?: number;
   storageExtra?: string;
-  tableExtra?: string;
+  /** Extra flow-mapping entries for a table, e.g. `, where: "status = 1"`. */
+  tableExtra?: (table: EventsTable) => string;
   urlFor?: (table: EventsTable) => string;
 }
 
@@ -16,7 +17,7 @@ export function eventsConfigYaml(tables: EventsTable[], options: YamlOptions): s
     engine: ${t.engine}
     url: "${options.urlFor ? options.urlFor(t) : t.url}"
     tables:
-      - { name: ${t.configName}, timestampColumn: created_at, olderThan: 90d, batchSize: ${options.batchSize ?? 50}${options.tableExtra ?? ''} }`,
+      - { name: ${t.configName}, timestampColumn: created_at, olderThan: 90d, batchSize: ${options.batchSize ?? 50}${options.tableExtra?.(t) ?? ''} }`,
   );
   return `temporal: { address: "${TEMPORAL_ADDRESS}", taskQueue: ${uniqueName('test')} }
 storage: { bucket: ${options.bucket}, prefix: t, endpoint: "${S3_ENDPOINT}", forcePathStyle: true${options.storageExtra ?? ''} }

@@ -42,6 +42,8 @@ export class PostgresEngine implements Engine {
     this.#pool = new Pool({
       connectionString: options.url,
       max: options.poolSize,
+      // An unreachable server fails the activity (which retries) instead of hanging it.
+      connectionTimeoutMillis: 10_000,
       types: textTypes,
       // Fixed session settings make text forms (and so row fingerprints) independent of server defaults.
       options: '-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3',

@@ -10,9 +10,9 @@ import {
   type BatchMeta,
   type DeletionRecord,
 } from '../storage';
-import { ChecksumMismatchError } from '../errors';
 import type { GuardedDeleteResult } from '../engines';
 import type { ActivityDeps } from './deps';
+import { assertStoredAsUploaded } from './read-lines';
 import { resolveTable } from './resolve-table';
 
 /** Keys the earlier attempt deleted stay "deleted" even though this attempt finds them gone. */
@@ -46,10 +46,7 @@ export function createDeleteBatch(deps: ActivityDeps) {
     const { bucket } = deps.storage;
     const sidecars = sidecarKeys(input.dataKey);
     const meta = await getJson<BatchMeta>(deps.s3, bucket, sidecars.meta);
-    const stored = await headObject(deps.s3, bucket, input.dataKey);
-    if (stored.checksumSha256 !== meta.s3ChecksumSha256 || stored.size !== meta.compressedBytes) {
-      throw new ChecksumMismatchError(input.dataKey, meta.s3ChecksumSha256, stored.checksumSha256 ?? 'none');
-    }
+    await assertStoredAsUploaded(deps.s3, bucket, meta);
     const manifest = await getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest);
     const engine = deps.engines.get(input.database);
     const { table } = await resolveTable(engine, input.table, input.cutoffMs);

@@ -12,7 +12,7 @@ import {
 import { decodeRow } from '../codec';
 import { ChecksumMismatchError, VerificationFailedError } from '../errors';
 import type { ActivityDeps } from './deps';
-import { readObjectLines } from './read-lines';
+import { assertStoredAsUploaded, readObjectLines } from './read-lines';
 import { resolveTable } from './resolve-table';
 import { sampleIndexes, sampleSize } from './sample';
 
@@ -25,6 +25,7 @@ export function createVerifyBatch(deps: ActivityDeps) {
     const { bucket } = deps.storage;
     const sidecars = sidecarKeys(input.dataKey);
     const meta = await getJson<BatchMeta>(deps.s3, bucket, sidecars.meta);
+    await assertStoredAsUploaded(deps.s3, bucket, meta);
     const manifest = await getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest);
     const record = input.table.delete
       ? await getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted)
@@ -38,7 +39,7 @@ export function createVerifyBatch(deps: ActivityDeps) {
     const problems: string[] = [];
     if (wanted.has(-1)) problems.push('a deleted key is missing from the manifest');
 
-    const read = await readObjectLines(deps.s3, bucket, input.dataKey, (line, index) => {
+    const read = await readObjectLines(deps.s3, bucket, input.dataKey, meta.sha256, (line, index) => {
       const key = wanted.get(index);
       if (!key) return;
       const lineHash = createHash('sha256').update(line, 'utf8').digest('hex');

@@ -64,8 +64,13 @@ export async function archiveDatabase(
       // continueAsNew and cancellation travel as exceptions; they end this run, not the table.
       if (error instanceof ContinueAsNew || isCancellation(error)) throw error;
       cursor.report.status = 'failed';
-      cursor.report.error = failureMessage(error);
-      log.error('Table failed', { database: input.database, table: table.name, error: cursor.report.error });
+      cursor.report.error = `batch ${cursor.batchSeq}: ${failureMessage(error)}`;
+      log.error('Table failed', {
+        database: input.database,
+        table: table.name,
+        batch: cursor.batchSeq,
+        error: cursor.report.error,
+      });
     }
     cursor.report.durationMs += Date.now() - started;
     state.done.push(cursor.report);

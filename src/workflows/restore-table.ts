@@ -6,11 +6,11 @@ import type {
   RestoreBatchResult,
   RestoreInput,
   RestoreObjectReport,
-  RestorePart,
   RestoreReport,
   SkippedObject,
 } from '../shared/restore';
 import { failureMessage } from './failure-message';
+import { planSteps, type RestoreStep } from './restore-plan';
 
 const nonRetryableErrorTypes = [
   ...NON_RETRYABLE_ERROR_TYPES,
@@ -34,35 +34,10 @@ const HISTORY_EVENTS_LIMIT = 10_000;
 /** Per-object entries kept in the report besides the failed ones; the totals always count every object. */
 const OBJECT_REPORTS_LIMIT = 500;
 
-export interface RestoreStep {
-  dataKey: string;
-  part: RestorePart;
-}
-
 /** Where a restore stands; carried across continue-as-new. Holds object keys and counts, never rows. */
 export interface RestoreProgress {
   report: RestoreReport;
   steps: RestoreStep[];
-}
-
-/**
- * The order in which batches are restored. First every batch's deleted rows, newest batch first: a key takes the
- * version whose deletion its batch recorded. Then the rows no deletion record claims (archive-only tables,
- * rows skipped as changed, batches without a record), newest first. Keys already in the target are never
- * overwritten, so the first version inserted wins.
- */
-export function planSteps(batches: readonly BatchDescriptor[]): RestoreStep[] {
-  const newestFirst = [...batches].sort((a, b) =>
-    a.createdAt === b.createdAt ? (a.dataKey < b.dataKey ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
-  );
-  return [
-    ...newestFirst
-      .filter((b) => (b.deletedRows ?? 0) > 0)
-      .map((b) => ({ dataKey: b.dataKey, part: 'deleted' as const })),
-    ...newestFirst
-      .filter((b) => b.deletedRows === null || b.deletedRows < b.rows)
-      .map((b) => ({ dataKey: b.dataKey, part: 'kept' as const })),
-  ];
 }
 
 function emptyReport(input: RestoreInput): RestoreReport {
@@ -93,7 +68,13 @@ async function listBatches(input: RestoreInput, report: RestoreReport): Promise<
   const skipped: SkippedObject[] = [];
   let continuationToken: string | undefined;
   do {
-    const page = await listing.listArchivedBatches({ ...input, continuationToken });
+    const page = await listing.listArchivedBatches({
+      database: input.database,
+      table: input.table,
+      ...(input.from ? { from: input.from } : {}),
+      ...(input.to ? { to: input.to } : {}),
+      ...(continuationToken ? { continuationToken } : {}),
+    });
     report.table = page.table;
     batches.push(...page.batches);
     skipped.push(...page.skipped);
@@ -246,7 +227,7 @@ export async function restoreTable(input: RestoreInput, carried?: RestoreProgres
       recordFailure(report, step.dataKey, failureMessage(error));
     }
     const info = workflowInfo();
-    if (steps.length > 0 && (info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT)) {
+    if (steps.length > 0 && (info.continueAsNewSuggested || info.historyLength > (input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT))) {
       await continueAsNew<typeof restoreTable>(input, { report, steps });
     }
   }

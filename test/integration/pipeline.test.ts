@@ -117,6 +117,31 @@ describe.each(ENGINES)('%s: the archival pipeline', (engine) => {
     }
   });
 
+  it('fails verification loudly when the object is damaged after the delete', async () => {
+    const table = await EventsTable.create(engine, 'verifyfail');
+    const bucket = await createBucket(s3, 'verifyfail');
+    await table.insert(1, 30, 200, (id) => `row ${id}`);
+    const pipeline = await startPipeline(eventsConfigYaml([table], { bucket, batchSize: 100 }), (real) => ({
+      async verifyBatch(ref) {
+        const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: ref.dataKey }));
+        const body = Buffer.from(await response.Body!.transformToByteArray());
+        // Damage the compressed stream's tail (its CRC) so gunzip itself reports it, or the bytes hash differently.
+        body[body.length - 6]! ^= 0xff;
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: ref.dataKey, Body: body }));
+        return real.verifyBatch(ref);
+      },
+    }));
+    try {
+      const { report } = await pipeline.runFleet();
+      const stats = report.databases[0]!.tables[0]!;
+      expect(stats).toMatchObject({ status: 'failed', archived: 30, deleted: 30, verified: 0 });
+      expect(stats.error).toMatch(/batch 0: .*(SHA-256|check|crc|incorrect)/i);
+    } finally {
+      await pipeline.stop();
+      await table.close();
+    }
+  });
+
   it('keeps rows and connection secrets out of workflow history', async () => {
     const table = await EventsTable.create(engine, 'history');
     const bucket = await createBucket(s3, 'history');

@@ -3,7 +3,6 @@ import type { BatchRef, DeleteBatchResult } from '../shared';
 import {
   getJson,
   getJsonIfExists,
-  headObject,
   putJson,
   sidecarKeys,
   type BatchManifest,

@@ -52,6 +52,8 @@ export function createArchiveBatch(deps: ActivityDeps) {
     }
 
     let uploaded;
+    // An early heartbeat lets a cancellation reach even a batch too small for the per-1,000-rows heartbeat.
+    context.heartbeat({ rows: 0 });
     try {
       await pipeline(
         Readable.from(lines(rows)),

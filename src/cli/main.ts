@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../version';
+import { registerRestore } from './commands/restore';
 import { registerRun } from './commands/run';
 import { registerStatus } from './commands/status';
+import { registerControl } from './commands/control';
 import { registerWorker } from './commands/worker';
 import { EXIT_USAGE, UsageError } from './load-config-or-exit';
 
@@ -16,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
   registerWorker(program);
   registerRun(program, (code) => (exitCode = code));
   registerStatus(program);
+  registerControl(program);
+  registerRestore(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv);
     return exitCode;

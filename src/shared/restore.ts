@@ -13,6 +13,8 @@ export interface RestoreInput {
   /** Only rows whose timestamp column is in [from, to); ISO 8601, validated by the client. */
   from?: string;
   to?: string;
+  /** Continue-as-new once history passes this many events (default 10 000); tests set it low. */
+  historyEventsLimit?: number;
 }
 
 /** One archived batch as the workflow plans with it: a key and a few numbers, never rows. */

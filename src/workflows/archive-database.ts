@@ -1,5 +1,22 @@
-import { ContinueAsNew, continueAsNew, isCancellation, log, workflowInfo } from '@temporalio/workflow';
-import type { DatabaseInput, DatabaseReport, TableReport } from '../shared';
+import {
+  allHandlersFinished,
+  condition,
+  ContinueAsNew,
+  continueAsNew,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  databaseProgressQuery,
+  pauseSignal,
+  resumeSignal,
+  type DatabaseInput,
+  type DatabaseProgressView,
+  type DatabaseReport,
+  type TableReport,
+} from '../shared';
 import { archiveActivities } from './activity-options';
 import { emptyTableReport, runBatch, type TableCursor } from './archive-table';
 import { failureMessage } from './failure-message';
@@ -9,6 +26,7 @@ export interface DatabaseProgress {
   tableIndex: number;
   cursor: TableCursor | null;
   done: TableReport[];
+  paused: boolean;
 }
 
 const HISTORY_EVENTS_LIMIT = 10_000;
@@ -39,24 +57,69 @@ async function dryRunTables(input: DatabaseInput): Promise<TableReport[]> {
   return reports;
 }
 
-/** Archives every configured table of one database, table after table, batch after batch. */
+function progressView(
+  input: DatabaseInput,
+  state: DatabaseProgress,
+  tableStartedMs: number,
+): DatabaseProgressView {
+  const tables = input.tables.map((table, index) => {
+    const report =
+      index < state.tableIndex
+        ? state.done[index]
+        : index === state.tableIndex
+          ? state.cursor?.report
+          : undefined;
+    const running = index === state.tableIndex && state.cursor !== null;
+    const elapsedS = Math.max(0.001, (Date.now() - tableStartedMs) / 1000);
+    return {
+      table: table.name,
+      status: report ? (running ? 'running' : report.status) : 'pending',
+      batches: report?.batches ?? 0,
+      rows: report?.archived ?? 0,
+      deleted: report?.deleted ?? 0,
+      bytes: report?.bytes ?? 0,
+      currentKey: running ? (state.cursor?.afterKey ?? null) : null,
+      rowsPerSecond: running ? Math.round((report?.archived ?? 0) / elapsedS) : 0,
+      ...(report?.error ? { error: report.error } : {}),
+    } as const;
+  });
+  return { database: input.database, paused: state.paused, tables };
+}
+
+/**
+ * Archives every configured table of one database, table after table, batch after batch. Pausing takes effect
+ * between batches; cancellation stops the run at a safe point (see runBatch).
+ */
 export async function archiveDatabase(
   input: DatabaseInput,
   progress?: DatabaseProgress,
 ): Promise<DatabaseReport> {
-  const state: DatabaseProgress = progress ?? { tableIndex: 0, cursor: null, done: [] };
+  const state: DatabaseProgress = progress ?? { tableIndex: 0, cursor: null, done: [], paused: false };
+  let tableStartedMs = Date.now();
+  setHandler(pauseSignal, () => {
+    state.paused = true;
+  });
+  setHandler(resumeSignal, () => {
+    state.paused = false;
+  });
+  setHandler(databaseProgressQuery, () => progressView(input, state, tableStartedMs));
   if (input.dryRun) return summarize(input.database, await dryRunTables(input));
+
   while (state.tableIndex < input.tables.length) {
     const table = input.tables[state.tableIndex]!;
     state.cursor ??= { batchSeq: 0, afterKey: null, report: emptyTableReport(table.name) };
     const cursor = state.cursor;
-    const started = Date.now();
+    tableStartedMs = Date.now();
     try {
       let more = true;
       while (more) {
+        if (state.paused)
+          log.info('Paused', { database: input.database, table: table.name, batch: cursor.batchSeq });
+        await condition(() => !state.paused);
         more = await runBatch(input, table, cursor);
         if (more && historyIsLarge(input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT)) {
-          cursor.report.durationMs += Date.now() - started;
+          cursor.report.durationMs += Date.now() - tableStartedMs;
+          await condition(allHandlersFinished);
           await continueAsNew<typeof archiveDatabase>(input, state);
         }
       }
@@ -72,7 +135,7 @@ export async function archiveDatabase(
         error: cursor.report.error,
       });
     }
-    cursor.report.durationMs += Date.now() - started;
+    cursor.report.durationMs += Date.now() - tableStartedMs;
     state.done.push(cursor.report);
     state.cursor = null;
     state.tableIndex += 1;

@@ -1,23 +1,75 @@
-import { executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { databaseWorkflowId, type DatabaseReport, type FleetInput, type FleetReport } from '../shared';
+import {
+  condition,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  databaseWorkflowId,
+  fleetProgressQuery,
+  pauseSignal,
+  resumeSignal,
+  type DatabaseReport,
+  type FleetInput,
+  type FleetProgressView,
+  type FleetReport,
+} from '../shared';
 import { archiveActivities } from './activity-options';
 import { archiveDatabase } from './archive-database';
 import { failureMessage } from './failure-message';
 
+type ChildStatus = FleetProgressView['databases'][number]['status'];
+
 /**
  * Runs one archiveDatabase child per database, at most `concurrency` at once. A failing database is recorded
- * and never stops the others.
+ * and never stops the others. Pausing the fleet pauses its running children and starts no new ones.
  */
 export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
   const runId = workflowInfo().firstExecutionRunId;
   const startedAtMs = Date.now();
   const reports: DatabaseReport[] = new Array(input.databases.length);
+  const status: ChildStatus[] = input.databases.map(() => 'pending');
+  let paused = false;
+
+  // Children hear the fleet's pause and resume by their stable ids, so operators can also signal one alone.
+  const forward = async (signal: typeof pauseSignal | typeof resumeSignal): Promise<void> => {
+    const running = input.databases.filter((_, i) => status[i] === 'running');
+    await Promise.all(
+      running.map((db) =>
+        getExternalWorkflowHandle(databaseWorkflowId(db.database))
+          .signal(signal)
+          .catch(() => undefined),
+      ),
+    );
+  };
+  setHandler(pauseSignal, async () => {
+    paused = true;
+    await forward(pauseSignal);
+  });
+  setHandler(resumeSignal, async () => {
+    paused = false;
+    await forward(resumeSignal);
+  });
+  setHandler(fleetProgressQuery, () => ({
+    paused,
+    databases: input.databases.map((db, i) => ({
+      database: db.database,
+      workflowId: databaseWorkflowId(db.database),
+      status: status[i]!,
+    })),
+  }));
+
   let next = 0;
   // Lanes take databases in order; the sandbox resolves promises in history order, so this is deterministic.
   const lane = async (): Promise<void> => {
     while (next < input.databases.length) {
+      await condition(() => !paused);
+      if (next >= input.databases.length) return;
       const index = next++;
       const db = input.databases[index]!;
+      status[index] = 'running';
       try {
         reports[index] = await executeChild(archiveDatabase, {
           workflowId: databaseWorkflowId(db.database),
@@ -29,13 +81,14 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
         if (isCancellation(error)) throw error;
         reports[index] = { name: db.database, status: 'failed', error: failureMessage(error), tables: [] };
       }
+      status[index] = reports[index]!.status;
     }
   };
   const lanes = Math.max(1, Math.min(input.concurrency, input.databases.length));
   await Promise.all(Array.from({ length: lanes }, lane));
   const failed = reports.filter((r) => r.status === 'failed').length;
-  const status = failed === 0 ? 'completed' : failed === reports.length ? 'failed' : 'partial';
-  const report: FleetReport = { status, runId, dryRun: input.dryRun, databases: reports };
+  const overall = failed === 0 ? 'completed' : failed === reports.length ? 'failed' : 'partial';
+  const report: FleetReport = { status: overall, runId, dryRun: input.dryRun, databases: reports };
   if (!input.dryRun) await archiveActivities.writeReport(report);
   return report;
 }

@@ -24,3 +24,12 @@ export function planSteps(batches: readonly BatchDescriptor[]): RestoreStep[] {
       .map((b) => ({ dataKey: b.dataKey, part: 'kept' as const })),
   ];
 }
+
+/** The longest common prefix of the keys that ends at a `/`. */
+export function commonKeyPrefix(keys: readonly string[]): string {
+  let prefix = keys[0] ?? '';
+  for (const key of keys) {
+    while (!key.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  }
+  return prefix.slice(0, prefix.lastIndexOf('/') + 1);
+}

@@ -10,7 +10,7 @@ import type {
   SkippedObject,
 } from '../shared/restore';
 import { failureMessage } from './failure-message';
-import { planSteps, type RestoreStep } from './restore-plan';
+import { commonKeyPrefix, planSteps, type RestoreStep } from './restore-plan';
 
 const nonRetryableErrorTypes = [
   ...NON_RETRYABLE_ERROR_TYPES,
@@ -37,6 +37,9 @@ const OBJECT_REPORTS_LIMIT = 500;
 /** Where a restore stands; carried across continue-as-new. Holds object keys and counts, never rows. */
 export interface RestoreProgress {
   report: RestoreReport;
+  /** What every step's key starts with, kept once so the carried plan stays small. */
+  keyPrefix: string;
+  /** Steps still to run, their keys without `keyPrefix`. */
   steps: RestoreStep[];
 }
 
@@ -179,7 +182,12 @@ async function start(input: RestoreInput): Promise<RestoreProgress | RestoreRepo
     target: report.target,
     batches: batches.length,
   });
-  return { report, steps };
+  const keyPrefix = commonKeyPrefix(steps.map((s) => s.dataKey));
+  return {
+    report,
+    keyPrefix,
+    steps: steps.map((s) => ({ ...s, dataKey: s.dataKey.slice(keyPrefix.length) })),
+  };
 }
 
 /**
@@ -207,28 +215,32 @@ export async function restoreTable(input: RestoreInput, carried?: RestoreProgres
       return finish(report);
     }
   }
-  const { report, steps } = progress;
+  const { report, keyPrefix, steps } = progress;
   const failed = new Set(report.objectReports.filter((r) => r.status === 'failed').map((r) => r.dataKey));
   while (steps.length > 0) {
     const step = steps.shift()!;
-    if (failed.has(step.dataKey)) continue;
+    const dataKey = keyPrefix + step.dataKey;
+    if (failed.has(dataKey)) continue;
     try {
       const result = await restoring.restoreBatch({
         database: input.database,
         target: report.target,
-        dataKey: step.dataKey,
+        dataKey,
         part: step.part,
         ...(input.from ? { from: input.from } : {}),
         ...(input.to ? { to: input.to } : {}),
       });
       recordSuccess(report, result);
     } catch (error) {
-      failed.add(step.dataKey);
-      recordFailure(report, step.dataKey, failureMessage(error));
+      failed.add(dataKey);
+      recordFailure(report, dataKey, failureMessage(error));
     }
     const info = workflowInfo();
-    if (steps.length > 0 && (info.continueAsNewSuggested || info.historyLength > (input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT))) {
-      await continueAsNew<typeof restoreTable>(input, { report, steps });
+    if (
+      steps.length > 0 &&
+      (info.continueAsNewSuggested || info.historyLength > (input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT))
+    ) {
+      await continueAsNew<typeof restoreTable>(input, { report, keyPrefix, steps });
     }
   }
   return finish(report);

@@ -5,6 +5,7 @@ import { buildFleetInput } from '../fleet-input';
 import { loadConfigForCli } from '../load-config-or-exit';
 import { connectClient } from '../temporal-client';
 import { printReportSummary } from '../report-summary';
+import { followProgress } from '../follow';
 
 interface RunOptions {
   config: string;
@@ -42,7 +43,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
         if (!options.json) process.stdout.write(`${workflowId}\n`);
         if (!options.wait && !options.json) return;
         process.stderr.write(`archiver: run ${workflowId} started; waiting for it to finish\n`);
-        const report: FleetReport = await handle.result();
+        const report: FleetReport = await followProgress(client, workflowId, handle.result());
         if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else printReportSummary(report);
         setExitCode(report.status === 'completed' ? 0 : 1);

@@ -1,23 +1,23 @@
 import type { Command } from 'commander';
-import { loadConfigForCli } from '../load-config-or-exit';
 import { connectClient } from '../temporal-client';
+import { fetchProgress, formatProgress } from '../progress';
+import { resolveTemporal, temporalOptions, type TemporalCliOptions } from '../temporal-options';
 
 export function registerStatus(program: Command): void {
-  program
-    .command('status <workflowId>')
-    .description('show the state of a run, and its report once finished')
-    .requiredOption('-c, --config <file>', 'configuration file (for the Temporal address)')
-    .option('--json', 'print as JSON')
-    .action(async (workflowId: string, options: { config: string; json?: boolean }) => {
-      const config = loadConfigForCli(options.config);
-      const client = await connectClient(config.temporal);
+  temporalOptions(
+    program
+      .command('status <workflowId>')
+      .description('show the progress of a run (or one database of it), and its report once finished'),
+  )
+    .option('--json', 'print as JSON: the progress so far, and the report once finished')
+    .action(async (workflowId: string, options: TemporalCliOptions & { json?: boolean }) => {
+      const client = await connectClient(resolveTemporal(options));
       try {
-        const handle = client.workflow.getHandle(workflowId);
-        const description = await handle.describe();
-        const status = description.status.name;
-        const result = status === 'COMPLETED' ? ((await handle.result()) as unknown) : undefined;
-        if (options.json) process.stdout.write(`${JSON.stringify({ workflowId, status, report: result })}\n`);
-        else process.stdout.write(`${workflowId}: ${status}\n`);
+        const progress = await fetchProgress(client, workflowId);
+        const report =
+          progress.status === 'COMPLETED' ? await client.workflow.getHandle(workflowId).result() : undefined;
+        if (options.json) process.stdout.write(`${JSON.stringify({ ...progress, report })}\n`);
+        else process.stdout.write(formatProgress(progress).join('\n') + '\n');
       } finally {
         await client.connection.close();
       }

@@ -1,0 +1,71 @@
+import type { Client } from '@temporalio/client';
+import {
+  databaseProgressQuery,
+  fleetProgressQuery,
+  type DatabaseProgressView,
+  type FleetProgressView,
+} from '../shared';
+
+export interface RunProgress {
+  workflowId: string;
+  workflowType: string;
+  status: string;
+  fleet?: FleetProgressView;
+  databases: DatabaseProgressView[];
+}
+
+/**
+ * Reads a run's progress: the fleet's view of its children, then each running child's own tables. A child that
+ * finished or has not started yet answers no query; it is shown by its status alone.
+ */
+export async function fetchProgress(client: Client, workflowId: string): Promise<RunProgress> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await handle.describe();
+  const progress: RunProgress = {
+    workflowId,
+    workflowType: description.type,
+    status: description.status.name,
+    databases: [],
+  };
+  if (description.status.name !== 'RUNNING') return progress;
+  if (description.type === 'archiveDatabase') {
+    progress.databases.push(await handle.query(databaseProgressQuery));
+    return progress;
+  }
+  if (description.type !== 'archiveFleet') return progress;
+  progress.fleet = await handle.query(fleetProgressQuery);
+  for (const db of progress.fleet.databases.filter((d) => d.status === 'running')) {
+    const child = await client.workflow
+      .getHandle(db.workflowId)
+      .query(databaseProgressQuery)
+      .catch(() => null);
+    if (child) progress.databases.push(child);
+  }
+  return progress;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(1)} MB`;
+}
+
+/** One line per database and table, for people. */
+export function formatProgress(progress: RunProgress): string[] {
+  const lines = [
+    `${progress.workflowId} (${progress.workflowType}): ${progress.status}${progress.fleet?.paused ? ', paused' : ''}`,
+  ];
+  const details = new Map(progress.databases.map((d) => [d.database, d]));
+  const names = progress.fleet ? progress.fleet.databases.map((d) => d.database) : [...details.keys()];
+  for (const name of names) {
+    const view = details.get(name);
+    const status = progress.fleet?.databases.find((d) => d.database === name)?.status ?? 'running';
+    lines.push(`  ${name}: ${status}${view?.paused ? ', paused' : ''}`);
+    for (const t of view?.tables ?? []) {
+      const rate =
+        t.status === 'running' ? `, ${t.rowsPerSecond} rows/s, at key ${JSON.stringify(t.currentKey)}` : '';
+      lines.push(
+        `    ${t.table}: ${t.status}, ${t.batches} batches, ${t.rows} rows, ${megabytes(t.bytes)}${rate}`,
+      );
+    }
+  }
+  return lines;
+}

@@ -76,3 +76,56 @@ export class QueryFailedError extends ArchiverError {
     super(message, options);
   }
 }
+
+/** The lease on `resource` expired or was taken over; whoever held `token` must stop before deleting anything. */
+export class LeaseLostError extends ArchiverError {
+  constructor(
+    readonly resource: string,
+    readonly token: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The lease on ${resource} is no longer held by this run; it stops before deleting anything.`,
+      options,
+    );
+  }
+}
+
+/** Someone else holds a live lease on `resource` (`expiresAt`: milliseconds since the epoch). */
+export class LeaseHeldError extends ArchiverError {
+  constructor(
+    readonly resource: string,
+    readonly holder: { readonly id: string; readonly host: string; readonly pid: number },
+    readonly expiresAt: number,
+  ) {
+    super(
+      `The lease on ${resource} is held by ${holder.id} on ${holder.host} (pid ${holder.pid}) until ${new Date(expiresAt).toISOString()}.`,
+    );
+  }
+}
+
+/** The lock backend could not be reached or failed; nobody can tell who holds a lease, so nothing is deleted. */
+export class LockBackendUnavailableError extends ArchiverError {
+  constructor(
+    readonly backend: string,
+    override readonly cause: unknown,
+  ) {
+    super(`The ${backend} lock backend is unavailable: ${describeCause(cause)}.`, { cause });
+  }
+}
+
+function describeCause(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.replace(/[.\s]+$/, '') || 'unknown error';
+}
+
+export class SchemaDriftError extends ArchiverError {
+  constructor(
+    readonly table: string,
+    readonly differences: string[],
+  ) {
+    super(
+      `Table ${table} changed since its last archive and drift is set to fail: ${differences.join('; ')}.`,
+    );
+  }
+}

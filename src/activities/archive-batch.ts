@@ -22,7 +22,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
   return async function archiveBatch(input: ArchiveBatchInput): Promise<ArchivedBatch | null> {
     const context = Context.current();
     const engine = deps.engines.get(input.database);
-    const { table, predicate } = await resolveTable(engine, input.table, input.cutoffMs);
+    const { table, predicate } = await resolveTable(engine, input.table, input.cutoffMs, input.notBeforeMs);
     const keys = batchKeys(
       deps.storage.prefix,
       input.database,
@@ -110,6 +110,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       lastKey,
       columns: table.columns,
       primaryKey: table.primaryKey,
+      indexes: table.indexes,
       toolVersion: TOOL_VERSION,
       createdAt: new Date().toISOString(),
     };
@@ -121,6 +122,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       compressedBytes: uploaded.size,
       firstKey,
       lastKey,
+      maxTimestamp: digest.maxTimestamp,
     };
   };
 }

@@ -8,9 +8,10 @@ export function createCountCandidates(deps: ActivityDeps) {
     database: string;
     table: TableSpec;
     cutoffMs: number;
+    notBeforeMs?: number | null;
   }): Promise<number> {
     const engine = deps.engines.get(input.database);
-    const { predicate } = await resolveTable(engine, input.table, input.cutoffMs);
+    const { predicate } = await resolveTable(engine, input.table, input.cutoffMs, input.notBeforeMs ?? null);
     return engine.countRows(predicate);
   };
 }

@@ -7,6 +7,8 @@ import { createPrepareRestoreTarget } from './restore-target';
 import { createRestoreBatch } from './restore-batch';
 import { createVerifyBatch } from './verify-batch';
 import { createWriteReport } from './write-report';
+import { createPrepareTable } from './prepare-table';
+import { createSaveWatermark } from './save-watermark';
 import { withPoolRecovery } from './pool-recovery';
 
 export type { ActivityDeps } from './deps';
@@ -17,6 +19,8 @@ export function createActivities(deps: ActivityDeps) {
     archiveBatch: createArchiveBatch(deps),
     deleteBatch: createDeleteBatch(deps),
     verifyBatch: createVerifyBatch(deps),
+    prepareTable: createPrepareTable(deps),
+    saveWatermark: createSaveWatermark(deps),
     countCandidates: createCountCandidates(deps),
     writeReport: createWriteReport(deps),
     listArchivedBatches: createListArchivedBatches(deps),

@@ -7,6 +7,7 @@ export async function resolveTable(
   engine: Engine,
   spec: TableSpec,
   cutoffMs: number,
+  notBeforeMs: number | null = null,
 ): Promise<{ table: TableInfo; predicate: Omit<ExtractQuery, 'afterKey' | 'limit'> }> {
   const table = await engine.introspect(spec.name);
   if (!table.columns.some((c) => c.name === spec.timestampColumn)) {
@@ -18,6 +19,7 @@ export async function resolveTable(
       table,
       timestampColumn: spec.timestampColumn,
       cutoff: new Date(cutoffMs),
+      ...(notBeforeMs !== null ? { notBefore: new Date(notBeforeMs) } : {}),
       where: spec.where,
     },
   };

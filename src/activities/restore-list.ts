@@ -9,7 +9,7 @@ import {
   type BatchMeta,
   type DeletionRecord,
 } from '../storage';
-import { timestampMicros } from '../codec';
+import { timestampMicros, type Micros } from '../codec';
 import type { ActivityDeps } from './deps';
 import { batchOverlaps } from './restore-rows';
 
@@ -77,6 +77,39 @@ async function mapLimited<T, R>(
   return results;
 }
 
+/** What the plan needs from one batch's sidecars, or why the batch is skipped. */
+async function describeBatch(
+  deps: ActivityDeps,
+  dataKey: string,
+  from: Micros | null,
+  to: Micros | null,
+): Promise<BatchDescriptor | SkippedObject> {
+  const { s3, storage } = deps;
+  const sidecars = sidecarKeys(dataKey);
+  const meta = await getJsonIfExists<BatchMeta>(s3, storage.bucket, sidecars.meta);
+  if (!meta) {
+    return {
+      dataKey,
+      status: 'incomplete',
+      reason: 'no metadata: its archive step never finished, so none of its rows were deleted',
+    };
+  }
+  if (!batchOverlaps(meta.minTimestamp, meta.maxTimestamp, from, to)) {
+    return {
+      dataKey,
+      status: 'outOfRange',
+      reason: `its rows are from ${meta.minTimestamp} to ${meta.maxTimestamp}`,
+    };
+  }
+  const record = await getJsonIfExists<DeletionRecord>(s3, storage.bucket, sidecars.deleted);
+  return {
+    dataKey,
+    createdAt: meta.createdAt,
+    rows: meta.rowCount,
+    deletedRows: record ? record.deleted.length : null,
+  };
+}
+
 /**
  * Lists one page of a table's archived batches with what the restore plan needs from their sidecars: when each
  * was archived, how many rows it holds and how many its deletion record says were deleted. Batches without
@@ -99,34 +132,12 @@ export function createListArchivedBatches(deps: ActivityDeps) {
     const to = input.to ? timestampMicros(input.to) : null;
     const batches: BatchDescriptor[] = [];
     const skipped: SkippedObject[] = [];
-    const described = await mapLimited(dataKeys, READ_CONCURRENCY, async (dataKey) => {
-      const sidecars = sidecarKeys(dataKey);
-      const meta = await getJsonIfExists<BatchMeta>(s3, storage.bucket, sidecars.meta);
-      if (!meta) return { dataKey, meta: null, record: null };
-      const record = await getJsonIfExists<DeletionRecord>(s3, storage.bucket, sidecars.deleted);
-      return { dataKey, meta, record };
-    });
-    for (const { dataKey, meta, record } of described) {
-      if (!meta) {
-        skipped.push({
-          dataKey,
-          status: 'incomplete',
-          reason: 'no metadata: its archive step never finished, so none of its rows were deleted',
-        });
-      } else if (!batchOverlaps(meta.minTimestamp, meta.maxTimestamp, from, to)) {
-        skipped.push({
-          dataKey,
-          status: 'outOfRange',
-          reason: `its rows are from ${meta.minTimestamp} to ${meta.maxTimestamp}`,
-        });
-      } else {
-        batches.push({
-          dataKey,
-          createdAt: meta.createdAt,
-          rows: meta.rowCount,
-          deletedRows: record ? record.deleted.length : null,
-        });
-      }
+    const described = await mapLimited(dataKeys, READ_CONCURRENCY, (dataKey) =>
+      describeBatch(deps, dataKey, from, to),
+    );
+    for (const d of described) {
+      if ('reason' in d) skipped.push(d);
+      else batches.push(d);
     }
     return { table, batches, skipped, continuationToken: listed.NextContinuationToken ?? null };
   };

@@ -33,6 +33,7 @@ export function buildFleetInput(
         ...(t.where !== undefined ? { where: t.where } : {}),
         batchSize: t.batchSize,
         delete: t.delete,
+        drift: t.drift,
         verify: { samplePercent: t.verify.samplePercent, min: t.verify.min, max: t.verify.max },
       })),
     })),

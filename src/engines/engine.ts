@@ -22,6 +22,14 @@ export interface TableInfo {
   columns: ColumnInfo[];
   /** Primary-key column names in key order. */
   primaryKey: string[];
+  /** Secondary and primary indexes, for the schema snapshot and drift detection. */
+  indexes: IndexInfo[];
+}
+
+export interface IndexInfo {
+  name: string;
+  columns: string[];
+  unique: boolean;
 }
 
 /** A row in the database's own text form: exact for every type, null for SQL NULL. */
@@ -32,6 +40,8 @@ export interface ExtractQuery {
   timestampColumn: string;
   /** Rows whose timestamp is strictly before this instant (UTC) are candidates. */
   cutoff: Date;
+  /** Incremental runs of archive-only tables: rows before this instant were archived by an earlier run. */
+  notBefore?: Date;
   /** Operator-trusted extra predicate from the configuration. */
   where?: string;
   /** Keyset position: only rows whose primary key sorts after this one; null for the first batch. */

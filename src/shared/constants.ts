@@ -27,4 +27,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'ChecksumMismatchError',
   'VerificationFailedError',
   'QueryFailedError',
+  'SchemaDriftError',
 ] as const;

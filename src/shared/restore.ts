@@ -103,7 +103,10 @@ export interface RestoreObjectReport {
   inserted: number;
   skippedExisting: number;
   outOfRange: number;
+  /** Why a failed object was refused. */
   error?: string;
+  /** Why an object was skipped (incomplete, outside the time range). */
+  reason?: string;
 }
 
 export interface RestoreReport {

@@ -12,6 +12,7 @@ export interface TableSpec {
   where?: string;
   batchSize: number;
   delete: boolean;
+  drift: 'warn' | 'fail';
   verify: VerifySettings;
 }
 
@@ -52,6 +53,8 @@ export interface ArchiveBatchInput {
   batchSeq: number;
   /** Primary key of the last row of the previous batch, as text values in key-column order. */
   afterKey: string[] | null;
+  /** Incremental lower bound for archive-only tables (from the watermark), or null. */
+  notBeforeMs: number | null;
 }
 
 /** What one archived batch left in S3; null when the table had no candidate rows left. */
@@ -62,6 +65,8 @@ export interface ArchivedBatch {
   compressedBytes: number;
   firstKey: string[];
   lastKey: string[];
+  /** Largest timestamp in the batch, in the database's text form. */
+  maxTimestamp: string | null;
 }
 
 export interface BatchRef {
@@ -86,6 +91,10 @@ export interface TableReport {
   table: string;
   status: 'completed' | 'failed';
   error?: string;
+  /** Schema changes found since the table's last archive (drift: warn). */
+  schemaDrift?: string[];
+  /** How the incremental start point was found: archive-only tables use their watermark. */
+  watermark?: WatermarkStatus;
   archived: number;
   deleted: number;
   verified: number;
@@ -107,4 +116,24 @@ export interface FleetReport {
   runId: string;
   dryRun: boolean;
   databases: DatabaseReport[];
+}
+
+export type WatermarkStatus = 'ok' | 'missing' | 'corrupt' | 'unused';
+
+export interface TablePlan {
+  /** Archive-only tables: rows before this instant went into an earlier completed run. */
+  notBeforeMs: number | null;
+  watermark: WatermarkStatus;
+  drift: string[];
+}
+
+export interface WatermarkInput {
+  database: string;
+  runId: string;
+  table: TableSpec;
+  lastKey: string[] | null;
+  lastTimestamp: string | null;
+  /** ISO instant: everything before it is archived (advanced only when a table's scan completes). */
+  archivedBefore: string | null;
+  completed: boolean;
 }

@@ -38,6 +38,8 @@ export interface BatchMeta {
   lastKey: string[];
   columns: ColumnSchema[];
   primaryKey: string[];
+  /** The table's indexes when the batch was archived, part of its schema snapshot. */
+  indexes?: { name: string; columns: string[]; unique: boolean }[];
   toolVersion: string;
   createdAt: string;
 }

@@ -11,3 +11,5 @@ export {
 } from './objects';
 export { ObjectUpload, type UploadResult, type UploadTarget } from './upload';
 export type { BatchManifest, BatchMeta, ColumnSchema, DeletionRecord } from './formats';
+export { abortStaleUploads, type AbortStaleUploadsOptions, type StaleUpload } from './cleanup-uploads';
+export { loadState, saveState, stateKey, type StateLoad } from './state';

@@ -18,7 +18,7 @@ import {
   type TableReport,
 } from '../shared';
 import { archiveActivities } from './activity-options';
-import { emptyTableReport, runBatch, type TableCursor } from './archive-table';
+import { newTableCursor, planTable, runBatch, saveWatermark, type TableCursor } from './archive-table';
 import { failureMessage } from './failure-message';
 
 /** Where a database run stands; carried across continue-as-new so a long run keeps a short history. */
@@ -39,12 +39,15 @@ function historyIsLarge(limit: number): boolean {
 async function dryRunTables(input: DatabaseInput): Promise<TableReport[]> {
   const reports: TableReport[] = [];
   for (const table of input.tables) {
-    const report = emptyTableReport(table.name);
+    const cursor = newTableCursor(table.name);
+    const report = cursor.report;
     try {
+      const plan = await planTable(input, table, cursor);
       const rows = await archiveActivities.countCandidates({
         database: input.database,
         table,
         cutoffMs: input.startedAtMs - table.olderThanMs,
+        notBeforeMs: plan.notBeforeMs,
       });
       report.archived = rows;
       report.batches = Math.ceil(rows / table.batchSize);
@@ -107,7 +110,7 @@ export async function archiveDatabase(
 
   while (state.tableIndex < input.tables.length) {
     const table = input.tables[state.tableIndex]!;
-    state.cursor ??= { batchSeq: 0, afterKey: null, report: emptyTableReport(table.name) };
+    state.cursor ??= newTableCursor(table.name);
     const cursor = state.cursor;
     tableStartedMs = Date.now();
     try {
@@ -117,6 +120,7 @@ export async function archiveDatabase(
           log.info('Paused', { database: input.database, table: table.name, batch: cursor.batchSeq });
         await condition(() => !state.paused);
         more = await runBatch(input, table, cursor);
+        if (!more && cursor.plan) await saveWatermark(input, table, cursor, true);
         if (more && historyIsLarge(input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT)) {
           cursor.report.durationMs += Date.now() - tableStartedMs;
           await condition(allHandlersFinished);

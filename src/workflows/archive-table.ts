@@ -1,25 +1,49 @@
 import { CancellationScope } from '@temporalio/workflow';
-import type { DatabaseInput, TableReport, TableSpec } from '../shared';
+import type { DatabaseInput, TablePlan, TableReport, TableSpec } from '../shared';
 import { archiveActivities, deleteActivities } from './activity-options';
 
 export interface TableCursor {
   batchSeq: number;
   afterKey: string[] | null;
+  lastTimestamp: string | null;
+  plan: TablePlan | null;
   report: TableReport;
 }
 
-export function emptyTableReport(table: string): TableReport {
+export function newTableCursor(table: string): TableCursor {
   return {
-    table,
-    status: 'completed',
-    archived: 0,
-    deleted: 0,
-    verified: 0,
-    skippedChanged: 0,
-    batches: 0,
-    bytes: 0,
-    durationMs: 0,
+    batchSeq: 0,
+    afterKey: null,
+    lastTimestamp: null,
+    plan: null,
+    report: {
+      table,
+      status: 'completed',
+      archived: 0,
+      deleted: 0,
+      verified: 0,
+      skippedChanged: 0,
+      batches: 0,
+      bytes: 0,
+      durationMs: 0,
+    },
   };
+}
+
+/** Before a table's first batch: schema drift check and, for archive-only tables, the incremental start. */
+export async function planTable(
+  input: DatabaseInput,
+  table: TableSpec,
+  cursor: TableCursor,
+): Promise<TablePlan> {
+  cursor.plan ??= await archiveActivities.prepareTable({
+    database: input.database,
+    table,
+    dryRun: input.dryRun,
+  });
+  if (cursor.plan.drift.length > 0) cursor.report.schemaDrift = cursor.plan.drift;
+  cursor.report.watermark = cursor.plan.watermark;
+  return cursor.plan;
 }
 
 /**
@@ -34,6 +58,7 @@ export async function runBatch(
   table: TableSpec,
   cursor: TableCursor,
 ): Promise<boolean> {
+  const plan = await planTable(input, table, cursor);
   const cutoffMs = input.startedAtMs - table.olderThanMs;
   const batch = await archiveActivities.archiveBatch({
     database: input.database,
@@ -42,6 +67,7 @@ export async function runBatch(
     cutoffMs,
     batchSeq: cursor.batchSeq,
     afterKey: cursor.afterKey,
+    notBeforeMs: plan.notBeforeMs,
   });
   if (batch === null) return false;
   const ref = { database: input.database, table, cutoffMs, dataKey: batch.dataKey };
@@ -58,6 +84,31 @@ export async function runBatch(
     cursor.report.verified += verified.verified;
     cursor.batchSeq += 1;
     cursor.afterKey = batch.lastKey;
+    cursor.lastTimestamp = batch.maxTimestamp ?? cursor.lastTimestamp;
+    await saveWatermark(input, table, cursor, false);
   });
   return batch.rows >= table.batchSize;
+}
+
+/**
+ * Records progress after a batch; when the scan completes, advances `archivedBefore` to this run's cutoff, which
+ * is where the next run of an archive-only table starts.
+ */
+export async function saveWatermark(
+  input: DatabaseInput,
+  table: TableSpec,
+  cursor: TableCursor,
+  completed: boolean,
+): Promise<void> {
+  const previous = cursor.plan?.notBeforeMs ?? null;
+  const archivedBeforeMs = completed ? input.startedAtMs - table.olderThanMs : previous;
+  await archiveActivities.saveWatermark({
+    database: input.database,
+    runId: input.runId,
+    table,
+    lastKey: cursor.afterKey,
+    lastTimestamp: cursor.lastTimestamp,
+    archivedBefore: archivedBeforeMs === null ? null : new Date(archivedBeforeMs).toISOString(),
+    completed,
+  });
 }

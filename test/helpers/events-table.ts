@@ -59,6 +59,26 @@ export class EventsTable {
     }
   }
 
+  /** Inserts the given ids with exact creation times. */
+  async insertAt(ids: number[], createdAt: (id: number) => Date): Promise<void> {
+    for (const id of ids) {
+      if (this.pg) {
+        await this.pg.query(`INSERT INTO events (id, created_at, payload) VALUES ($1, $2, $3)`, [
+          id,
+          createdAt(id).toISOString(),
+          `row ${id}`,
+        ]);
+      } else {
+        const ts = createdAt(id).toISOString().replace('T', ' ').replace('Z', '');
+        await this.my!.query(`INSERT INTO events (id, created_at, payload) VALUES (?, ?, ?)`, [
+          id,
+          ts,
+          `row ${id}`,
+        ]);
+      }
+    }
+  }
+
   async update(id: number, payload: string): Promise<void> {
     if (this.pg) await this.pg.query(`UPDATE events SET payload = $2 WHERE id = $1`, [id, payload]);
     else await this.my!.query(`UPDATE events SET payload = ? WHERE id = ?`, [payload, id]);

@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { ColumnInfo, TableInfo } from '../engine';
+import type { ColumnInfo, IndexInfo, TableInfo } from '../engine';
 import { MissingPrimaryKeyError, TableNotFoundError } from '../../errors';
 
 interface ColumnRow {
@@ -35,6 +35,23 @@ export async function introspectTable(conn: PoolConnection, configured: string):
       ORDER BY SEQ_IN_INDEX`,
     [schema, name],
   );
+  const [indexRows] = await conn.query(
+    `SELECT INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS column_name
+       FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
+      ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
+    [schema, name],
+  );
+  const indexes = new Map<string, IndexInfo>();
+  for (const row of indexRows as { name: string; non_unique: string | number; column_name: string }[]) {
+    const index = indexes.get(row.name) ?? {
+      name: row.name,
+      columns: [],
+      unique: Number(row.non_unique) === 0,
+    };
+    index.columns.push(row.column_name);
+    indexes.set(row.name, index);
+  }
   const qualifiedName = `${schema}.${name}`;
   const pkRows = pk as { name: string }[];
   if (pkRows.length === 0) throw new MissingPrimaryKeyError(qualifiedName);
@@ -48,5 +65,6 @@ export async function introspectTable(conn: PoolConnection, configured: string):
       nullable: r.nullable === 'YES',
     })),
     primaryKey: pkRows.map((r) => r.name),
+    indexes: [...indexes.values()],
   };
 }

@@ -35,8 +35,13 @@ type Predicate = Omit<ExtractQuery, 'afterKey' | 'limit'>;
 
 export function predicateSql(query: Predicate): { sql: string; params: unknown[] } {
   const parts = [`${quoteIdent(query.timestampColumn)} < ?`];
+  const params: unknown[] = [mysqlDateTime(query.cutoff)];
+  if (query.notBefore) {
+    params.push(mysqlDateTime(query.notBefore));
+    parts.push(`${quoteIdent(query.timestampColumn)} >= ?`);
+  }
   if (query.where) parts.push(`(${query.where})`);
-  return { sql: parts.join(' AND '), params: [mysqlDateTime(query.cutoff)] };
+  return { sql: parts.join(' AND '), params };
 }
 
 function keyColumns(table: TableInfo): ColumnInfo[] {

@@ -35,3 +35,9 @@ export function toText(value: unknown, binary: boolean): string | null {
   if (Buffer.isBuffer(value)) return binary ? `\\x${value.toString('hex')}` : value.toString('utf8');
   return String(value);
 }
+
+/** The inverse of `toText`: binary values go back to the server as bytes, everything else as its text. */
+export function fromText(text: string | null, binary: boolean): string | Buffer | null {
+  if (text === null || !binary) return text;
+  return Buffer.from(text.startsWith('\\x') ? text.slice(2) : text, 'hex');
+}

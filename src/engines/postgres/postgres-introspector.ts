@@ -33,6 +33,20 @@ export async function introspectTable(client: PoolClient, configured: string): P
       ORDER BY k.ord`,
     [schema, name],
   );
+  const indexes = await client.query<{ name: string; columns: string[]; unique: boolean }>(
+    `SELECT ic.relname AS name, i.indisunique AS unique,
+            array_agg(coalesce(a.attname, pg_get_indexdef(i.indexrelid, k.ord::int, true)) ORDER BY k.ord) AS columns
+       FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+       LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
+      WHERE n.nspname = $1 AND c.relname = $2
+      GROUP BY ic.relname, i.indisunique
+      ORDER BY ic.relname`,
+    [schema, name],
+  );
   const qualifiedName = `${schema}.${name}`;
   if (pk.rowCount === 0) throw new MissingPrimaryKeyError(qualifiedName);
   return {
@@ -45,5 +59,20 @@ export async function introspectTable(client: PoolClient, configured: string): P
       nullable: r.nullable,
     })),
     primaryKey: pk.rows.map((r) => r.name),
+    indexes: indexes.rows.map((r) => ({
+      name: r.name,
+      columns: parseTextArray(r.columns),
+      unique: r.unique === true || String(r.unique) === 't',
+    })),
   };
+}
+
+/** Our sessions return every value as text, arrays included: `{a,b}` becomes ['a', 'b']. */
+function parseTextArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter((v) => v.length > 0)
+    .map((v) => v.replace(/^"|"$/g, ''));
 }

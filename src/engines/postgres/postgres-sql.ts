@@ -19,8 +19,13 @@ type Predicate = Omit<ExtractQuery, 'afterKey' | 'limit'>;
  */
 export function predicateSql(query: Predicate): { sql: string; params: unknown[] } {
   const parts = [`${quoteIdent(query.timestampColumn)} < $1::timestamptz`];
+  const params: unknown[] = [query.cutoff.toISOString()];
+  if (query.notBefore) {
+    params.push(query.notBefore.toISOString());
+    parts.push(`${quoteIdent(query.timestampColumn)} >= $2::timestamptz`);
+  }
   if (query.where) parts.push(`(${query.where})`);
-  return { sql: parts.join(' AND '), params: [query.cutoff.toISOString()] };
+  return { sql: parts.join(' AND '), params };
 }
 
 /** The columns in their round-trip text form, aliased to their own names. */

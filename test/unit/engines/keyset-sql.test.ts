@@ -12,6 +12,7 @@ const table = (schema: string, pk: string[]): TableInfo => ({
     { name: 'created_at', dataType: 'datetime(6)', nullable: false },
   ],
   primaryKey: pk,
+  indexes: [],
 });
 
 const cutoff = new Date('2026-01-02T03:04:05.678Z');

@@ -1,0 +1,57 @@
+import { log } from '@temporalio/activity';
+import type { TablePlan, TableSpec } from '../shared';
+import { loadState, saveState, stateKey } from '../storage';
+import { SchemaDriftError } from '../errors';
+import type { ActivityDeps } from './deps';
+import { resolveTable } from './resolve-table';
+import { schemaDifferences, snapshotOf, type SchemaSnapshot } from './schema-drift';
+import type { Watermark } from './save-watermark';
+
+/**
+ * Runs before a table's first batch: checks the table and its configured columns, compares its schema with the
+ * one recorded by the last archive (drift), and finds where an archive-only table's incremental scan starts.
+ */
+export function createPrepareTable(deps: ActivityDeps) {
+  return async function prepareTable(input: {
+    database: string;
+    table: TableSpec;
+    dryRun?: boolean;
+  }): Promise<TablePlan> {
+    const { bucket, prefix } = deps.storage;
+    const engine = deps.engines.get(input.database);
+    const { table } = await resolveTable(engine, input.table, 0);
+    const context = { database: input.database, table: table.qualifiedName };
+
+    const schemaKey = stateKey(prefix, input.database, table.qualifiedName, 'schema');
+    const current = snapshotOf(table);
+    const previous = await loadState<SchemaSnapshot>(deps.s3, bucket, schemaKey);
+    const drift = previous.status === 'ok' ? schemaDifferences(previous.value, current) : [];
+    if (drift.length > 0 && input.table.drift === 'fail')
+      throw new SchemaDriftError(table.qualifiedName, drift);
+    if (drift.length > 0)
+      log.warn('Schema changed since the last archive', { ...context, differences: drift });
+    if (previous.status === 'corrupt')
+      log.warn('Schema state is corrupt; recording the current schema', {
+        ...context,
+        reason: previous.reason,
+      });
+    // A dry run changes nothing, not even the recorded schema.
+    if (!input.dryRun) await saveState(deps.s3, bucket, schemaKey, current);
+
+    // A table whose rows are deleted is always scanned from its start: the rows left behind are exactly the
+    // ones that still need archiving (changed during a run, or not yet old enough), and a start point could skip them.
+    if (input.table.delete) return { notBeforeMs: null, watermark: 'unused', drift };
+    const watermark = await loadState<Watermark>(
+      deps.s3,
+      bucket,
+      stateKey(prefix, input.database, table.qualifiedName, 'watermark'),
+    );
+    if (watermark.status === 'corrupt') {
+      log.warn('Watermark is corrupt; scanning from the start', { ...context, reason: watermark.reason });
+      return { notBeforeMs: null, watermark: 'corrupt', drift };
+    }
+    if (watermark.status === 'missing') return { notBeforeMs: null, watermark: 'missing', drift };
+    const archivedBefore = watermark.value.archivedBefore;
+    return { notBeforeMs: archivedBefore ? Date.parse(archivedBefore) : null, watermark: 'ok', drift };
+  };
+}

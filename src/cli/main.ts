@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../version';
+import { registerCleanupUploads } from './commands/cleanup-uploads';
+import { registerLocks } from './commands/locks';
 import { registerRestore } from './commands/restore';
 import { registerRun } from './commands/run';
+import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
 import { registerControl } from './commands/control';
 import { registerWorker } from './commands/worker';
@@ -20,6 +23,9 @@ export async function main(argv: string[]): Promise<number> {
   registerStatus(program);
   registerControl(program);
   registerRestore(program, (code) => (exitCode = code));
+  registerSchedule(program);
+  registerCleanupUploads(program);
+  registerLocks(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -30,21 +30,29 @@ export class SqlSession {
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.pg) {
       let n = 0;
-      return (await this.pg.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+      return (
+        await this.pg.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as T[];
     }
     const [rows] = await this.my!.query(sql, params);
     return rows as T[];
   }
 
   async count(table: string, where = 'true'): Promise<number> {
-    const rows = await this.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`);
+    const rows = await this.query<{ n: string | number }>(
+      `SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`,
+    );
     return Number(rows[0]!.n);
   }
 
   /** Copies a table with its values exactly, so it can be compared after the original was archived away. */
   async snapshot(table: string, copy: string): Promise<void> {
     if (this.pg) await this.pg.query(`CREATE TABLE ${copy} AS TABLE ${table}`);
-    else await this.my!.query(`CREATE TABLE ${copy} LIKE ${table}; INSERT INTO ${copy} SELECT * FROM ${table}`);
+    else
+      await this.my!.query(`CREATE TABLE ${copy} LIKE ${table}; INSERT INTO ${copy} SELECT * FROM ${table}`);
   }
 
   /** Row-by-row comparison of two tables in SQL, over the columns of `a`, matched on `primaryKey`. */
@@ -54,7 +62,13 @@ export class SqlSession {
         `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
         [a],
       );
-      return pgTableDifference(this.pg, a, b, columns.rows.map((r) => r.name), primaryKey);
+      return pgTableDifference(
+        this.pg,
+        a,
+        b,
+        columns.rows.map((r) => r.name),
+        primaryKey,
+      );
     }
     const columns = await mysqlColumns(this.my!, this.database, a);
     return mysqlTableDifference(this.my!, a, b, columns, primaryKey);

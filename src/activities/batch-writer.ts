@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { ExtractedRow, TableInfo } from '../engines';
-import { encodeRow } from '../codec';
+import { compareTimestampText, encodeRow } from '../codec';
 
 /**
  * Accumulates what one batch records about its rows while they stream past: the SHA-256 of the uncompressed
@@ -32,8 +32,9 @@ export class BatchDigest {
     this.keys.push(this.table.primaryKey.map((k) => row[k] ?? ''));
     const ts = row[this.timestampColumn] ?? null;
     if (ts !== null) {
-      if (this.minTimestamp === null || ts < this.minTimestamp) this.minTimestamp = ts;
-      if (this.maxTimestamp === null || ts > this.maxTimestamp) this.maxTimestamp = ts;
+      // Compared as instants, not strings: BC dates and five-digit years do not sort as text.
+      if (this.minTimestamp === null || compareTimestampText(ts, this.minTimestamp) < 0) this.minTimestamp = ts;
+      if (this.maxTimestamp === null || compareTimestampText(ts, this.maxTimestamp) > 0) this.maxTimestamp = ts;
     }
     return bytes;
   }

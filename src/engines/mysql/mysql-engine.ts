@@ -45,7 +45,10 @@ export class MysqlEngine implements Engine {
       timezone: 'Z',
     });
     // TIMESTAMP columns are shown in the session time zone; UTC keeps them comparable with the cutoff.
-    this.#pool.pool.on('connection', (conn) => conn.query("SET time_zone = '+00:00'"));
+    // NO_BACKSLASH_ESCAPES would break the driver's client-side escaping of parameters; it is removed per session.
+    this.#pool.pool.on('connection', (conn) =>
+      conn.query("SET time_zone = '+00:00', sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')"),
+    );
   }
 
   async introspect(tableName: string): Promise<TableInfo> {

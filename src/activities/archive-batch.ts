@@ -2,9 +2,18 @@ import { Context } from '@temporalio/activity';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { ArchiveBatchInput, ArchivedBatch } from '../shared';
-import type { ExtractedRow } from '../engines';
-import { batchKeys, headObject, ObjectUpload, putJson, type BatchManifest, type BatchMeta } from '../storage';
+import { NON_RETRYABLE_ERROR_TYPES, type ArchiveBatchInput, type ArchivedBatch } from '../shared';
+import { deterministicQueryErrorCode, type ExtractedRow } from '../engines';
+import {
+  batchKeys,
+  headObject,
+  ObjectUpload,
+  putJson,
+  UploadResumeMismatchError,
+  type BatchManifest,
+  type BatchMeta,
+  type UploadCheckpoint,
+} from '../storage';
 import { ChecksumMismatchError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { ActivityDeps } from './deps';
@@ -12,6 +21,24 @@ import { BatchDigest } from './batch-writer';
 import { resolveTable } from './resolve-table';
 
 const HEARTBEAT_EVERY_ROWS = 1000;
+
+/** Heartbeat details of archiveBatch: progress, and the multipart upload a retry can resume. */
+interface ArchiveHeartbeat {
+  rows: number;
+  upload?: UploadCheckpoint;
+}
+
+function isFinal(error: unknown): boolean {
+  const name = (error as Error)?.name ?? '';
+  return (
+    (NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes(name) ||
+    deterministicQueryErrorCode(error) !== null
+  );
+}
+
+function isNoSuchUpload(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'NoSuchUpload';
+}
 
 /**
  * Streams one batch of candidate rows from the database cursor through SHA-256 and gzip into S3, writes the
@@ -32,6 +59,9 @@ export function createArchiveBatch(deps: ActivityDeps) {
     );
     const digest = new BatchDigest(table, input.table.timestampColumn);
     const rows = engine.streamRows({ ...predicate, afterKey: input.afterKey, limit: input.table.batchSize });
+    // A retry after a crash finds the interrupted multipart upload in its heartbeat details and resumes it.
+    const resume = (context.info.heartbeatDetails as ArchiveHeartbeat | undefined)?.upload;
+    let checkpoint: UploadCheckpoint | undefined = resume;
     const upload = new ObjectUpload({
       s3: deps.s3,
       bucket: deps.storage.bucket,
@@ -40,12 +70,19 @@ export function createArchiveBatch(deps: ActivityDeps) {
       multipartThresholdBytes: deps.storage.multipartThresholdBytes,
       partSizeBytes: deps.storage.partSizeBytes,
       signal: context.cancellationSignal,
+      resume,
+      onCheckpoint: (c) => {
+        checkpoint = c;
+        context.heartbeat({ rows: digest.rows, upload: c } satisfies ArchiveHeartbeat);
+      },
     });
 
     async function* lines(source: AsyncIterable<ExtractedRow>): AsyncGenerator<Buffer> {
       for await (const extracted of source) {
         yield digest.add(extracted);
-        if (digest.rows % HEARTBEAT_EVERY_ROWS === 0) context.heartbeat({ rows: digest.rows });
+        if (digest.rows % HEARTBEAT_EVERY_ROWS === 0) {
+          context.heartbeat({ rows: digest.rows, upload: checkpoint } satisfies ArchiveHeartbeat);
+        }
         // Cancellation arrives with heartbeats; stopping here leaves nothing deleted and the upload aborted below.
         context.cancellationSignal.throwIfAborted();
       }
@@ -65,7 +102,17 @@ export function createArchiveBatch(deps: ActivityDeps) {
       if (digest.rows === 0) return null;
       uploaded = await upload.finish();
     } catch (error) {
-      await upload.abort();
+      // Keep the upload for the retry after a passing failure; drop it when the run stops, the failure is
+      // final, or the parts no longer match (the rows changed): then the retry starts the object afresh.
+      if (
+        context.cancellationSignal.aborted ||
+        isFinal(error) ||
+        error instanceof UploadResumeMismatchError ||
+        isNoSuchUpload(error)
+      ) {
+        await upload.abort();
+        context.heartbeat({ rows: 0 } satisfies ArchiveHeartbeat);
+      }
       throw error;
     }
 

@@ -9,7 +9,13 @@ export {
   putObject,
   sha256Hex,
 } from './objects';
-export { ObjectUpload, type UploadResult, type UploadTarget } from './upload';
+export {
+  ObjectUpload,
+  UploadResumeMismatchError,
+  type UploadCheckpoint,
+  type UploadResult,
+  type UploadTarget,
+} from './upload';
 export type { BatchManifest, BatchMeta, ColumnSchema, DeletionRecord } from './formats';
 export { abortStaleUploads, type AbortStaleUploadsOptions, type StaleUpload } from './cleanup-uploads';
 export { loadState, saveState, stateKey, type StateLoad } from './state';

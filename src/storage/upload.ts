@@ -18,6 +18,24 @@ export interface UploadTarget {
   multipartThresholdBytes: number;
   partSizeBytes: number;
   signal?: AbortSignal;
+  /** An interrupted attempt's checkpoint: parts whose bytes come out identical are not sent again. */
+  resume?: UploadCheckpoint;
+  /** Called after every part, with what a retry needs to resume. */
+  onCheckpoint?: (checkpoint: UploadCheckpoint) => void;
+}
+
+/** A multipart upload's progress, small enough for heartbeat details: enough to resume it on a retry. */
+export interface UploadCheckpoint {
+  uploadId: string;
+  parts: { partNumber: number; etag: string; sha256: string }[];
+}
+
+/** Raised when a resumed upload's bytes differ from the parts already uploaded (the rows changed meanwhile). */
+export class UploadResumeMismatchError extends Error {
+  constructor(readonly partNumber: number) {
+    super(`part ${partNumber} differs from the interrupted upload's; starting the object afresh`);
+    this.name = 'UploadResumeMismatchError';
+  }
 }
 
 export interface UploadResult {
@@ -91,8 +109,8 @@ export class ObjectUpload {
   }
 
   async abort(): Promise<void> {
-    if (!this.#uploadId) return;
-    const uploadId = this.#uploadId;
+    const uploadId = this.#uploadId ?? this.#target.resume?.uploadId;
+    if (!uploadId) return;
     this.#uploadId = undefined;
     await this.#target.s3
       .send(
@@ -113,7 +131,17 @@ export class ObjectUpload {
   }
 
   async #sendPart(body: Buffer): Promise<void> {
-    const { s3, bucket, key, contentType, signal } = this.#target;
+    const { s3, bucket, key, contentType, signal, resume } = this.#target;
+    const digest = sha256(body);
+    const partNumber = this.#parts.length + 1;
+    const previous = resume?.parts.find((p) => p.partNumber === partNumber);
+    if (resume && previous) {
+      // The same rows produce the same gzip bytes; a part is reused only when its SHA-256 proves it.
+      if (previous.sha256 !== digest.toString('base64')) throw new UploadResumeMismatchError(partNumber);
+      this.#uploadId = resume.uploadId;
+      this.#recordPart(partNumber, previous.etag, digest);
+      return;
+    }
     if (!this.#uploadId) {
       const created = await s3.send(
         new CreateMultipartUploadCommand({
@@ -126,8 +154,6 @@ export class ObjectUpload {
       );
       this.#uploadId = created.UploadId;
     }
-    const digest = sha256(body);
-    const partNumber = this.#parts.length + 1;
     const uploaded = await s3.send(
       new UploadPartCommand({
         Bucket: bucket,
@@ -139,11 +165,19 @@ export class ObjectUpload {
       }),
       { abortSignal: signal },
     );
-    this.#parts.push({
-      PartNumber: partNumber,
-      ETag: uploaded.ETag,
-      ChecksumSHA256: digest.toString('base64'),
-    });
+    this.#recordPart(partNumber, uploaded.ETag ?? '', digest);
+  }
+
+  #recordPart(partNumber: number, etag: string, digest: Buffer): void {
+    this.#parts.push({ PartNumber: partNumber, ETag: etag, ChecksumSHA256: digest.toString('base64') });
     this.#partDigests.push(digest);
+    this.#target.onCheckpoint?.({
+      uploadId: this.#uploadId!,
+      parts: this.#parts.map((p) => ({
+        partNumber: p.PartNumber!,
+        etag: p.ETag!,
+        sha256: p.ChecksumSHA256!,
+      })),
+    });
   }
 }

@@ -3,6 +3,7 @@
  * between two steps of a batch (change a row, corrupt an object). `wrap` may put a step before an activity;
  * the activity itself always runs for real.
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../src/activities';
@@ -17,6 +18,8 @@ import { TEMPORAL_ADDRESS } from './services';
 export interface TestPipeline {
   config: Config;
   client: Client;
+  /** The activities' own S3 client, for tests that inject faults into its requests. */
+  s3: S3Client;
   runFleet(options?: {
     databases?: string[];
     dryRun?: boolean;
@@ -47,6 +50,7 @@ export async function startPipeline(
   return {
     config,
     client,
+    s3,
     async runFleet(options = {}) {
       const input = {
         ...buildFleetInput(config, { databases: options.databases ?? [], dryRun: options.dryRun ?? false }),

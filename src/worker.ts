@@ -41,15 +41,29 @@ export async function createWorker(
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities({ engines, s3, storage: config.storage }),
     // In-flight batches get time to finish on SIGTERM; what does not finish is retried from its deterministic keys.
-    shutdownGraceTime: '30s',
+    shutdownGraceTime: config.worker.shutdownGraceMs,
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxCachedWorkflows: 200,
   });
+  const resourceLog = setInterval(() => {
+    const memory = process.memoryUsage();
+    logger.info(
+      {
+        rssMb: Math.round(memory.rss / 1_048_576),
+        heapUsedMb: Math.round(memory.heapUsed / 1_048_576),
+        pools: engines.stats(),
+      },
+      'Worker resources',
+    );
+  }, config.worker.resourceLogEveryMs);
+  resourceLog.unref();
   return {
     worker,
     async run() {
       try {
         await worker.run();
       } finally {
+        clearInterval(resourceLog);
         await engines.closeAll();
         s3.destroy();
         await connection.close();

@@ -57,6 +57,20 @@ const run = field.section({
   concurrency: field.integerBetween(1, 64).default(2),
 });
 
+const worker = field
+  .section({
+    maxConcurrentActivities: field.integerBetween(1, 1000).default(16),
+    shutdownGrace: field.duration().default('30s'),
+    resourceLogEvery: field.duration().default('60s'),
+  })
+  .transform(({ shutdownGrace, resourceLogEvery, ...rest }) => ({
+    ...rest,
+    shutdownGrace,
+    shutdownGraceMs: parseDuration(shutdownGrace),
+    resourceLogEvery,
+    resourceLogEveryMs: parseDuration(resourceLogEvery),
+  }));
+
 const lock = field
   .section({
     backend: field.oneOf(['redis', 'postgres', 'file', 'none']).default('none'),
@@ -138,6 +152,7 @@ export const configSchema = field.section(
     temporal: temporal.prefault({}),
     storage,
     run: run.prefault({}),
+    worker: worker.prefault({}),
     lock: lock.prefault({}),
     databases: field.list(database, 'database').superRefine(checkUniqueNames, always),
   },

@@ -8,6 +8,7 @@ export interface Config {
   readonly temporal: TemporalConfig;
   readonly storage: StorageConfig;
   readonly run: RunConfig;
+  readonly worker: WorkerConfig;
   readonly lock: LockConfig;
   /** At least one; names are unique. */
   readonly databases: readonly DatabaseConfig[];
@@ -39,6 +40,17 @@ export interface StorageConfig {
 export interface RunConfig {
   /** Databases archived at once, 1 to 64; default 2. */
   readonly concurrency: number;
+}
+
+export interface WorkerConfig {
+  /** Activities one worker runs at once; keep it near the sum of the pools it serves. Default 16. */
+  readonly maxConcurrentActivities: number;
+  /** How long in-flight activities get to finish after SIGINT/SIGTERM; default `30s`. */
+  readonly shutdownGrace: string;
+  readonly shutdownGraceMs: number;
+  /** Interval of the worker's resource log line (memory, pool use); default `60s`. */
+  readonly resourceLogEvery: string;
+  readonly resourceLogEveryMs: number;
 }
 
 export type LockBackend = 'redis' | 'postgres' | 'file' | 'none';

@@ -44,6 +44,11 @@ export class EngineRegistry {
     await engine.close().catch(() => undefined);
   }
 
+  /** Pool use per database that has an open pool. */
+  stats(): Record<string, { total: number; idle: number; waiting: number }> {
+    return Object.fromEntries([...this.#engines].map(([name, engine]) => [name, engine.poolStats()]));
+  }
+
   async closeAll(): Promise<void> {
     const engines = [...this.#engines.values()];
     this.#engines.clear();

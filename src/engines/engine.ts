@@ -111,6 +111,9 @@ export interface Engine {
   /** Inserts rows given in text form; rows whose key already exists are left as they are. Returns rows inserted. */
   insertRows(table: TableInfo, rows: readonly Row[]): Promise<number>;
 
+  /** Connections of the adapter's pool: open, idle, and callers waiting for one (for the resource log). */
+  poolStats(): { total: number; idle: number; waiting: number };
+
   /** Closes every connection of the adapter's pool. */
   close(): Promise<void>;
 }

@@ -96,7 +96,7 @@ databases:
   });
 
   afterAll(async () => {
-    if (worker) await stopProcess(worker.child);
+    if (worker && worker.child.exitCode === null) await stopProcess(worker.child);
     s3?.destroy();
   });
 
@@ -154,5 +154,10 @@ databases:
   it('keeps its report beside the archives', async () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'it/_runs/' }));
     expect((listed.Contents ?? []).some((o) => o.Key!.endsWith('/report.json'))).toBe(true);
+  });
+
+  it('drains and exits 0 when the worker gets SIGTERM', async () => {
+    expect(await stopProcess(worker.child)).toBe(0);
+    expect(worker.output()).toContain('Worker stopped');
   });
 });

@@ -171,6 +171,20 @@ export class MysqlEngine implements Engine {
     return this.#withConnection((conn) => insertRows(conn, table, rows));
   }
 
+  poolStats(): { total: number; idle: number; waiting: number } {
+    // mysql2 keeps these counts in fields it does not type; they are read only for the resource log.
+    const inner = this.#pool.pool as unknown as {
+      _allConnections?: { length: number };
+      _freeConnections?: { length: number };
+      _connectionQueue?: { length: number };
+    };
+    return {
+      total: inner._allConnections?.length ?? 0,
+      idle: inner._freeConnections?.length ?? 0,
+      waiting: inner._connectionQueue?.length ?? 0,
+    };
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }

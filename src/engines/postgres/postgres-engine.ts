@@ -158,6 +158,10 @@ export class PostgresEngine implements Engine {
     return this.#withClient((client) => insertRows(client, table, rows));
   }
 
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }

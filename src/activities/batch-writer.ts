@@ -33,8 +33,10 @@ export class BatchDigest {
     const ts = row[this.timestampColumn] ?? null;
     if (ts !== null) {
       // Compared as instants, not strings: BC dates and five-digit years do not sort as text.
-      if (this.minTimestamp === null || compareTimestampText(ts, this.minTimestamp) < 0) this.minTimestamp = ts;
-      if (this.maxTimestamp === null || compareTimestampText(ts, this.maxTimestamp) > 0) this.maxTimestamp = ts;
+      if (this.minTimestamp === null || compareTimestampText(ts, this.minTimestamp) < 0)
+        this.minTimestamp = ts;
+      if (this.maxTimestamp === null || compareTimestampText(ts, this.maxTimestamp) > 0)
+        this.maxTimestamp = ts;
     }
     return bytes;
   }

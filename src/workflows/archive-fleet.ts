@@ -61,6 +61,8 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
     })),
   }));
 
+  if (!input.dryRun) await archiveActivities.cleanupStaleUploads();
+
   let next = 0;
   // Lanes take databases in order; the sandbox resolves promises in history order, so this is deterministic.
   const lane = async (): Promise<void> => {

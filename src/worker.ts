@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { createActivities } from './activities';
 import { EngineRegistry } from './engines';
 import { createS3Client } from './storage';
+import { createLockBackend } from './locks';
 import { temporalLogger } from './logging';
 
 let runtimeInstalled = false;
@@ -33,17 +34,20 @@ export async function createWorker(
   installRuntime(logger);
   const engines = new EngineRegistry(config.databases);
   const s3 = createS3Client(config.storage);
+  const locks = createLockBackend(config.lock, { logger });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities({ engines, s3, storage: config.storage }),
+    activities: createActivities({ engines, s3, locks, storage: config.storage }),
     // In-flight batches get time to finish on SIGTERM; what does not finish is retried from its deterministic keys.
     shutdownGraceTime: config.worker.shutdownGraceMs,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxCachedWorkflows: 200,
+    // Heartbeats reach the server at least every 2 s, so a cancellation (a run's end releasing its lease) is quick.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
   const resourceLog = setInterval(() => {
     const memory = process.memoryUsage();
@@ -65,6 +69,7 @@ export async function createWorker(
       } finally {
         clearInterval(resourceLog);
         await engines.closeAll();
+        await locks.close();
         s3.destroy();
         await connection.close();
       }

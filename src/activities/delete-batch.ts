@@ -12,6 +12,7 @@ import {
 import type { GuardedDeleteResult } from '../engines';
 import type { ActivityDeps } from './deps';
 import { assertStoredAsUploaded } from './read-lines';
+import { checkLease } from './lease-check';
 import { resolveTable } from './resolve-table';
 
 /** Keys the earlier attempt deleted stay "deleted" even though this attempt finds them gone. */
@@ -53,7 +54,10 @@ export function createDeleteBatch(deps: ActivityDeps) {
     const previous = await getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted);
     // The record is written while the row locks are held, before COMMIT: a crash after the commit cannot leave
     // deleted rows without a record. A retry merges with the earlier record, whose deleted rows it sees as gone.
+    await checkLease(deps.locks, input.lease);
     const result = await engine.guardedDelete(table, entries, async (outcome) => {
+      // Fencing: a run that lost its lease while it was locking rows rolls back instead of committing.
+      await checkLease(deps.locks, input.lease);
       await putJson(
         deps.s3,
         bucket,

@@ -1,10 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EngineRegistry } from '../engines';
+import type { LockBackend } from '../locks';
 
 /** What the activities need from the worker's composition root; nothing here is created by an activity. */
 export interface ActivityDeps {
   engines: EngineRegistry;
   s3: S3Client;
+  /** The configured lease backend (a no-op one for `lock.backend: none`). */
+  locks: LockBackend;
   storage: {
     bucket: string;
     prefix: string;

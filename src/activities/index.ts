@@ -7,6 +7,7 @@ import { createPrepareRestoreTarget } from './restore-target';
 import { createRestoreBatch } from './restore-batch';
 import { createVerifyBatch } from './verify-batch';
 import { createWriteReport } from './write-report';
+import { createHoldLease } from './hold-lease';
 import { createCleanupStaleUploads } from './cleanup-stale-uploads';
 import { createPrepareTable } from './prepare-table';
 import { createSaveWatermark } from './save-watermark';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     saveWatermark: createSaveWatermark(deps),
     countCandidates: createCountCandidates(deps),
     writeReport: createWriteReport(deps),
+    holdLease: createHoldLease(deps),
     cleanupStaleUploads: createCleanupStaleUploads(deps),
     listArchivedBatches: createListArchivedBatches(deps),
     prepareRestoreTarget: createPrepareRestoreTarget(deps),

@@ -23,6 +23,9 @@ export function buildFleetInput(
   return {
     concurrency: config.run.concurrency,
     dryRun: options.dryRun,
+    ...(config.lock.backend !== 'none'
+      ? { lease: { ttlMs: config.lock.ttlMs, refreshMs: config.lock.refreshMs } }
+      : {}),
     databases: selected.map((d) => ({
       database: d.name,
       engine: d.engine,

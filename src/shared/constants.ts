@@ -28,4 +28,6 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'VerificationFailedError',
   'QueryFailedError',
   'SchemaDriftError',
+  'LeaseLostError',
+  'LeaseHeldError',
 ] as const;

@@ -38,3 +38,6 @@ export interface FleetProgressView {
 
 export const databaseProgressQuery = defineQuery<DatabaseProgressView>('databaseProgress');
 export const fleetProgressQuery = defineQuery<FleetProgressView>('fleetProgress');
+
+/** Sent by the holdLease activity once it holds the database's lease. */
+export const leaseAcquiredSignal = defineSignal<[{ resource: string; token: string }]>('leaseAcquired');

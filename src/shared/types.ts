@@ -35,13 +35,27 @@ export interface DatabaseInput {
   startedAtMs: number;
   /** Continue-as-new once the history has this many events; default 10,000 (tests lower it). */
   historyEventsLimit?: number;
+  /** Lease settings when a lock backend is configured; absent with `lock.backend: none`. */
+  lease?: LeaseSettings;
+}
+
+export interface LeaseSettings {
+  ttlMs: number;
+  refreshMs: number;
+}
+
+/** Which lease a delete must still hold: the run's owner id on the database's resource. */
+export interface LeaseRef {
+  resource: string;
+  ownerId: string;
 }
 
 export interface FleetInput {
-  databases: Omit<DatabaseInput, 'runId' | 'startedAtMs' | 'dryRun' | 'historyEventsLimit'>[];
+  databases: Omit<DatabaseInput, 'runId' | 'startedAtMs' | 'dryRun' | 'historyEventsLimit' | 'lease'>[];
   concurrency: number;
   dryRun: boolean;
   historyEventsLimit?: number;
+  lease?: LeaseSettings;
 }
 
 export interface ArchiveBatchInput {
@@ -74,6 +88,8 @@ export interface BatchRef {
   table: TableSpec;
   cutoffMs: number;
   dataKey: string;
+  /** The lease the delete checks before it commits; absent when no lock backend is configured. */
+  lease?: LeaseRef;
 }
 
 export interface DeleteBatchResult {

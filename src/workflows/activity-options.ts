@@ -31,3 +31,14 @@ export const deleteActivities = proxyActivities<Activities>({
     nonRetryableErrorTypes,
   },
 });
+
+/**
+ * The lease holder runs for a whole database run. Its heartbeats are frequent so that its cancellation at the
+ * end of the run, which releases the lease, arrives within seconds; a dead holder is noticed within 30 seconds.
+ */
+export const leaseActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '7 days',
+  heartbeatTimeout: '30 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
+});

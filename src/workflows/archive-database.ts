@@ -1,7 +1,7 @@
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
-  ContinueAsNew,
   continueAsNew,
   isCancellation,
   log,
@@ -10,14 +10,16 @@ import {
 } from '@temporalio/workflow';
 import {
   databaseProgressQuery,
+  leaseAcquiredSignal,
   pauseSignal,
   resumeSignal,
   type DatabaseInput,
   type DatabaseProgressView,
   type DatabaseReport,
+  type LeaseRef,
   type TableReport,
 } from '../shared';
-import { archiveActivities } from './activity-options';
+import { archiveActivities, leaseActivities } from './activity-options';
 import { newTableCursor, planTable, runBatch, saveWatermark, type TableCursor } from './archive-table';
 import { failureMessage } from './failure-message';
 
@@ -90,46 +92,102 @@ function progressView(
 }
 
 /**
+ * Holds the database's lease around `body` when a lock backend is configured: a holder activity acquires it,
+ * signals, keeps it fresh, and releases it when cancelled here at the end. The owner id survives
+ * continue-as-new, so the next run of the chain re-acquires its own lease.
+ */
+async function withLease<T>(
+  input: DatabaseInput,
+  body: (lease: LeaseRef | undefined) => Promise<T>,
+): Promise<T | { heldBy: string }> {
+  if (!input.lease || input.dryRun) return body(undefined);
+  const info = workflowInfo();
+  const lease = {
+    resource: `db-archiver/${input.database}`,
+    ownerId: `${info.workflowId}/${info.firstExecutionRunId}`,
+  };
+  let acquired = false;
+  setHandler(leaseAcquiredSignal, () => {
+    acquired = true;
+  });
+  const scope = new CancellationScope();
+  let failure: unknown;
+  const holding = scope
+    .run(() =>
+      leaseActivities.holdLease({ database: input.database, ownerId: lease.ownerId, ...input.lease! }),
+    )
+    .catch((error: unknown) => {
+      failure = error;
+    });
+  await condition(() => acquired || failure !== undefined);
+  if (!acquired) return { heldBy: failureMessage(failure) };
+  try {
+    return await body(lease);
+  } finally {
+    // Released before this run ends or continues as new: cancelling the holder gives the lease up.
+    await CancellationScope.nonCancellable(async () => {
+      scope.cancel();
+      await holding;
+    });
+  }
+}
+
+/**
  * Archives every configured table of one database, table after table, batch after batch. Pausing takes effect
- * between batches; cancellation stops the run at a safe point (see runBatch).
+ * between batches; cancellation stops the run at a safe point (see runBatch). With a lock backend, the run holds
+ * the database's lease throughout, and every delete checks it before committing.
  */
 export async function archiveDatabase(
   input: DatabaseInput,
   progress?: DatabaseProgress,
 ): Promise<DatabaseReport> {
   const state: DatabaseProgress = progress ?? { tableIndex: 0, cursor: null, done: [], paused: false };
-  let tableStartedMs = Date.now();
+  const clock = { tableStartedMs: Date.now() };
   setHandler(pauseSignal, () => {
     state.paused = true;
   });
   setHandler(resumeSignal, () => {
     state.paused = false;
   });
-  setHandler(databaseProgressQuery, () => progressView(input, state, tableStartedMs));
+  setHandler(databaseProgressQuery, () => progressView(input, state, clock.tableStartedMs));
   if (input.dryRun) return summarize(input.database, await dryRunTables(input));
 
+  const outcome = await withLease(input, (lease) => archiveTables(input, state, clock, lease));
+  if (typeof outcome === 'object')
+    return { name: input.database, status: 'failed', error: outcome.heldBy, tables: [] };
+  if (outcome === 'continue') await continueAsNew<typeof archiveDatabase>(input, state);
+  return summarize(input.database, state.done);
+}
+
+/** The table loop; returns 'continue' when the history has grown long and the run should continue as new. */
+async function archiveTables(
+  input: DatabaseInput,
+  state: DatabaseProgress,
+  clock: { tableStartedMs: number },
+  lease: LeaseRef | undefined,
+): Promise<'done' | 'continue'> {
   while (state.tableIndex < input.tables.length) {
     const table = input.tables[state.tableIndex]!;
     state.cursor ??= newTableCursor(table.name);
     const cursor = state.cursor;
-    tableStartedMs = Date.now();
+    clock.tableStartedMs = Date.now();
     try {
       let more = true;
       while (more) {
         if (state.paused)
           log.info('Paused', { database: input.database, table: table.name, batch: cursor.batchSeq });
         await condition(() => !state.paused);
-        more = await runBatch(input, table, cursor);
+        more = await runBatch(input, table, cursor, lease);
         if (!more && cursor.plan) await saveWatermark(input, table, cursor, true);
         if (more && historyIsLarge(input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT)) {
-          cursor.report.durationMs += Date.now() - tableStartedMs;
+          cursor.report.durationMs += Date.now() - clock.tableStartedMs;
           await condition(allHandlersFinished);
-          await continueAsNew<typeof archiveDatabase>(input, state);
+          return 'continue';
         }
       }
     } catch (error) {
-      // continueAsNew and cancellation travel as exceptions; they end this run, not the table.
-      if (error instanceof ContinueAsNew || isCancellation(error)) throw error;
+      // Cancellation ends this run, not just the table.
+      if (isCancellation(error)) throw error;
       cursor.report.status = 'failed';
       cursor.report.error = `batch ${cursor.batchSeq}: ${failureMessage(error)}`;
       log.error('Table failed', {
@@ -139,12 +197,12 @@ export async function archiveDatabase(
         error: cursor.report.error,
       });
     }
-    cursor.report.durationMs += Date.now() - tableStartedMs;
+    cursor.report.durationMs += Date.now() - clock.tableStartedMs;
     state.done.push(cursor.report);
     state.cursor = null;
     state.tableIndex += 1;
   }
-  return summarize(input.database, state.done);
+  return 'done';
 }
 
 function summarize(database: string, tables: TableReport[]): DatabaseReport {

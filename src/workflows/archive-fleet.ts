@@ -76,7 +76,14 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
         reports[index] = await executeChild(archiveDatabase, {
           workflowId: databaseWorkflowId(db.database),
           args: [
-            { ...db, runId, startedAtMs, dryRun: input.dryRun, historyEventsLimit: input.historyEventsLimit },
+            {
+              ...db,
+              runId,
+              startedAtMs,
+              dryRun: input.dryRun,
+              historyEventsLimit: input.historyEventsLimit,
+              lease: input.lease,
+            },
           ],
         });
       } catch (error) {

@@ -1,5 +1,5 @@
 import { CancellationScope } from '@temporalio/workflow';
-import type { DatabaseInput, TablePlan, TableReport, TableSpec } from '../shared';
+import type { DatabaseInput, LeaseRef, TablePlan, TableReport, TableSpec } from '../shared';
 import { archiveActivities, deleteActivities } from './activity-options';
 
 export interface TableCursor {
@@ -57,6 +57,7 @@ export async function runBatch(
   input: DatabaseInput,
   table: TableSpec,
   cursor: TableCursor,
+  lease?: LeaseRef,
 ): Promise<boolean> {
   const plan = await planTable(input, table, cursor);
   const cutoffMs = input.startedAtMs - table.olderThanMs;
@@ -70,7 +71,13 @@ export async function runBatch(
     notBeforeMs: plan.notBeforeMs,
   });
   if (batch === null) return false;
-  const ref = { database: input.database, table, cutoffMs, dataKey: batch.dataKey };
+  const ref = {
+    database: input.database,
+    table,
+    cutoffMs,
+    dataKey: batch.dataKey,
+    ...(lease ? { lease } : {}),
+  };
   cursor.report.archived += batch.rows;
   cursor.report.batches += 1;
   cursor.report.bytes += batch.compressedBytes;

@@ -3,6 +3,9 @@ import { S3_ENDPOINT, TEMPORAL_ADDRESS, uniqueName } from './services';
 
 export interface YamlOptions {
   bucket: string;
+  namespace?: string;
+  /** Extra top-level sections, e.g. a `lock:` block. */
+  sections?: string;
   batchSize?: number;
   storageExtra?: string;
   /** Extra flow-mapping entries for a table, e.g. `, where: "status = 1"`. */
@@ -19,7 +22,8 @@ export function eventsConfigYaml(tables: EventsTable[], options: YamlOptions): s
     tables:
       - { name: ${t.configName}, timestampColumn: created_at, olderThan: 90d, batchSize: ${options.batchSize ?? 50}${options.tableExtra?.(t) ?? ''} }`,
   );
-  return `temporal: { address: "${TEMPORAL_ADDRESS}", taskQueue: ${uniqueName('test')} }
+  return `temporal: { address: "${TEMPORAL_ADDRESS}", namespace: ${options.namespace ?? 'default'}, taskQueue: ${uniqueName('test')} }
+${options.sections ?? ''}
 storage: { bucket: ${options.bucket}, prefix: t, endpoint: "${S3_ENDPOINT}", forcePathStyle: true${options.storageExtra ?? ''} }
 databases:
 ${databases.join('\n')}

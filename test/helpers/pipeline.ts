@@ -10,6 +10,7 @@ import { createActivities, type Activities } from '../../src/activities';
 import { parseConfig, type Config } from '../../src/config';
 import { EngineRegistry } from '../../src/engines';
 import { createS3Client } from '../../src/storage';
+import { createLockBackend } from '../../src/locks';
 import { buildFleetInput } from '../../src/cli/fleet-input';
 import { fleetWorkflowId, type FleetReport } from '../../src/shared';
 import { ensureRuntime } from './runtime';
@@ -37,16 +38,20 @@ export async function startPipeline(
   const engines = new EngineRegistry(config.databases);
   const s3 = createS3Client(config.storage);
   const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  const activities = createActivities({ engines, s3, storage: config.storage });
+  const locks = createLockBackend(config.lock);
+  const activities = createActivities({ engines, s3, locks, storage: config.storage });
   const worker = await Worker.create({
     connection: nativeConnection,
+    namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
     activities: { ...activities, ...wrap(activities) },
+    // Heartbeats reach the server at least every 2 s, so a cancellation (a run's end releasing its lease) is quick.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
   return {
     config,
     client,
@@ -71,6 +76,7 @@ export async function startPipeline(
       worker.shutdown();
       await running;
       await engines.closeAll();
+      await locks.close();
       s3.destroy();
       await connection.close();
       await nativeConnection.close();

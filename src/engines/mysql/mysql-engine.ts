@@ -1,5 +1,6 @@
 import type { Connection as CallbackConnection } from 'mysql2';
 import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import { unchangedKeys } from '../guarded-delete';
 import type {
   ColumnInfo,
   Engine,
@@ -111,13 +112,7 @@ export class MysqlEngine implements Engine {
               return [JSON.stringify(table.primaryKey.map((k) => key[k])), toText(r[0], false)];
             }),
           );
-          const matching: string[][] = [];
-          for (const entry of chunk) {
-            const hash = current.get(JSON.stringify(entry.key));
-            if (hash === undefined) result.alreadyGone.push(entry.key);
-            else if (hash === entry.rowHash) matching.push(entry.key);
-            else result.skippedChanged.push(entry.key);
-          }
+          const matching = unchangedKeys(chunk, current, result);
           if (matching.length > 0) {
             const del = keysInSql(table, matching);
             const [deleted] = await conn.query(

@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
+import { unchangedKeys } from '../guarded-delete';
 import type {
   ColumnInfo,
   Engine,
@@ -106,13 +107,7 @@ export class PostgresEngine implements Engine {
             rowMode: 'array',
           });
           const current = new Map(locked.rows.map((r) => [JSON.stringify(r.slice(1)), r[0]]));
-          const matching: string[][] = [];
-          for (const entry of chunk) {
-            const hash = current.get(JSON.stringify(entry.key));
-            if (hash === undefined) result.alreadyGone.push(entry.key);
-            else if (hash === entry.rowHash) matching.push(entry.key);
-            else result.skippedChanged.push(entry.key);
-          }
+          const matching = unchangedKeys(chunk, current, result);
           if (matching.length > 0) {
             const deleted = await client.query(
               `DELETE FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)}`,

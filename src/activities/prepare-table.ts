@@ -4,6 +4,7 @@ import { loadState, saveState, stateKey } from '../storage';
 import { SchemaDriftError } from '../errors';
 import type { ActivityDeps } from './deps';
 import { resolveTable } from './resolve-table';
+import { archiveStateStore, watermarkStateStore } from './state-stores';
 import { schemaDifferences, snapshotOf, type SchemaSnapshot } from './schema-drift';
 import type { Watermark } from './save-watermark';
 
@@ -17,14 +18,14 @@ export function createPrepareTable(deps: ActivityDeps) {
     table: TableSpec;
     dryRun?: boolean;
   }): Promise<TablePlan> {
-    const { bucket, prefix } = deps.storage;
+    const { prefix } = deps.storage;
     const engine = deps.engines.get(input.database);
     const { table } = await resolveTable(engine, input.table, 0);
     const context = { database: input.database, table: table.qualifiedName };
 
     const schemaKey = stateKey(prefix, input.database, table.qualifiedName, 'schema');
     const current = snapshotOf(table);
-    const previous = await loadState<SchemaSnapshot>(deps.s3, bucket, schemaKey);
+    const previous = await loadState<SchemaSnapshot>(archiveStateStore(deps), schemaKey);
     const drift = previous.status === 'ok' ? schemaDifferences(previous.value, current) : [];
     if (drift.length > 0 && input.table.drift === 'fail')
       throw new SchemaDriftError(table.qualifiedName, drift);
@@ -36,14 +37,13 @@ export function createPrepareTable(deps: ActivityDeps) {
         reason: previous.reason,
       });
     // A dry run changes nothing, not even the recorded schema.
-    if (!input.dryRun) await saveState(deps.s3, bucket, schemaKey, current);
+    if (!input.dryRun) await saveState(archiveStateStore(deps), schemaKey, current);
 
     // A table whose rows are deleted is always scanned from its start: the rows left behind are exactly the
     // ones that still need archiving (changed during a run, or not yet old enough), and a start point could skip them.
     if (input.table.delete) return { notBeforeMs: null, watermark: 'unused', drift };
     const watermark = await loadState<Watermark>(
-      deps.s3,
-      bucket,
+      watermarkStateStore(deps, input.database, input.table),
       stateKey(prefix, input.database, table.qualifiedName, 'watermark'),
     );
     if (watermark.status === 'corrupt') {

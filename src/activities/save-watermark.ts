@@ -1,6 +1,7 @@
 import type { WatermarkInput } from '../shared';
 import { saveState, stateKey } from '../storage';
 import type { ActivityDeps } from './deps';
+import { watermarkStateStore } from './state-stores';
 
 /** `_state/watermark.json`: how far a table's archive has come. */
 export interface Watermark {
@@ -29,8 +30,7 @@ export function createSaveWatermark(deps: ActivityDeps) {
       updatedAt: new Date().toISOString(),
     };
     await saveState(
-      deps.s3,
-      deps.storage.bucket,
+      watermarkStateStore(deps, input.database, input.table),
       stateKey(deps.storage.prefix, input.database, table.qualifiedName, 'watermark'),
       watermark,
     );

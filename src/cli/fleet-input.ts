@@ -37,6 +37,7 @@ export function buildFleetInput(
         batchSize: t.batchSize,
         delete: t.delete,
         drift: t.drift,
+        watermarkStore: d.watermarkStore,
         verify: { samplePercent: t.verify.samplePercent, min: t.verify.min, max: t.verify.max },
       })),
     })),

@@ -134,6 +134,7 @@ const database = field
     engine: field.oneOf(['postgres', 'mysql']),
     url: field.text(),
     pool: field.integerBetween(1, 100).default(4),
+    watermarkStore: field.oneOf(['s3', 'database']).default('s3'),
     tables: field.list(table, 'table'),
   })
   .superRefine(checkDatabase, whenValid('engine'))

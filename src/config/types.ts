@@ -81,6 +81,9 @@ export interface DatabaseConfig {
   readonly url: string;
   /** Connections per worker, 1 to 100; default 4. */
   readonly pool: number;
+  /** Where archive-only tables keep their watermark: `s3` (the table's `_state/`) or `database` (a
+   * `db_archiver_state` table in this database); default `s3`. */
+  readonly watermarkStore: 's3' | 'database';
   /** At least one; unique within the database by qualifiedName. */
   readonly tables: readonly TableConfig[];
 }

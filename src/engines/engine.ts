@@ -111,6 +111,15 @@ export interface Engine {
   /** Inserts rows given in text form; rows whose key already exists are left as they are. Returns rows inserted. */
   insertRows(table: TableInfo, rows: readonly Row[]): Promise<number>;
 
+  /**
+   * Reads a state document (a table's watermark) kept in the source database itself, in a `db_archiver_state`
+   * table; null when there is none (or no such table yet).
+   */
+  readState(key: string): Promise<string | null>;
+
+  /** Writes a state document into `db_archiver_state`, creating the table on first use. */
+  writeState(key: string, text: string): Promise<void>;
+
   /** Connections of the adapter's pool: open, idle, and callers waiting for one (for the resource log). */
   poolStats(): { total: number; idle: number; waiting: number };
 

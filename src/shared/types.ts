@@ -13,6 +13,8 @@ export interface TableSpec {
   batchSize: number;
   delete: boolean;
   drift: 'warn' | 'fail';
+  /** Where the watermark is kept: S3 beside the archives, or a table in the source database. */
+  watermarkStore?: 's3' | 'database';
   verify: VerifySettings;
 }
 

@@ -18,4 +18,13 @@ export {
 } from './upload';
 export type { BatchManifest, BatchMeta, ColumnSchema, DeletionRecord } from './formats';
 export { abortStaleUploads, type AbortStaleUploadsOptions, type StaleUpload } from './cleanup-uploads';
-export { loadState, saveState, stateKey, type StateLoad } from './state';
+export {
+  loadState,
+  s3StateStore,
+  saveState,
+  sealState,
+  stateKey,
+  unsealState,
+  type StateLoad,
+  type StateStore,
+} from './state';

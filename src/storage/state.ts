@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { getJsonIfExists, putJson } from './objects';
+import { getObjectBytes, putObject } from './objects';
 
 /** Per-table state objects beside the archives: `{prefix}/{database}/{schema.table}/_state/{name}.json`. */
 export function stateKey(
@@ -21,33 +21,67 @@ interface Sealed<T> {
 export type StateLoad<T> =
   { status: 'ok'; value: T } | { status: 'missing' } | { status: 'corrupt'; reason: string };
 
+/** Where a state document is kept: S3 beside the archives, or a table in the source database. */
+export interface StateStore {
+  read(key: string): Promise<string | null>;
+  write(key: string, text: string): Promise<void>;
+}
+
 function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
-export async function saveState<T>(s3: S3Client, bucket: string, key: string, value: T): Promise<void> {
+/** The text of a sealed state document: the value and the SHA-256 of its JSON. */
+export function sealState<T>(value: T): string {
   const sealed: Sealed<T> = { value, sha256: digest(value) };
-  await putJson(s3, bucket, key, sealed);
+  return JSON.stringify(sealed, null, 2) + '\n';
 }
 
 /**
- * Loads a state object and checks its seal. A missing or corrupt object is reported, never guessed at: callers
- * fall back to the behaviour that cannot skip rows.
+ * Reads a sealed state document. A missing or corrupt one is reported, never guessed at: callers fall back to
+ * the behaviour that cannot skip rows.
  */
-export async function loadState<T>(s3: S3Client, bucket: string, key: string): Promise<StateLoad<T>> {
-  let sealed: Sealed<T> | null;
+export function unsealState<T>(text: string | null): StateLoad<T> {
+  if (text === null) return { status: 'missing' };
+  let sealed: Sealed<T>;
   try {
-    sealed = await getJsonIfExists<Sealed<T>>(s3, bucket, key);
+    sealed = JSON.parse(text) as Sealed<T>;
   } catch (error) {
-    if (error instanceof SyntaxError)
-      return { status: 'corrupt', reason: `not valid JSON (${error.message})` };
-    throw error;
+    return { status: 'corrupt', reason: `not valid JSON (${(error as Error).message})` };
   }
-  if (sealed === null) return { status: 'missing' };
-  if (typeof sealed !== 'object' || !('value' in sealed) || typeof sealed.sha256 !== 'string') {
-    return { status: 'corrupt', reason: 'not a sealed state object' };
+  if (
+    typeof sealed !== 'object' ||
+    sealed === null ||
+    !('value' in sealed) ||
+    typeof sealed.sha256 !== 'string'
+  ) {
+    return { status: 'corrupt', reason: 'not a sealed state document' };
   }
   if (digest(sealed.value) !== sealed.sha256)
     return { status: 'corrupt', reason: 'checksum does not match its content' };
   return { status: 'ok', value: sealed.value };
+}
+
+export function s3StateStore(s3: S3Client, bucket: string): StateStore {
+  return {
+    async read(key) {
+      try {
+        return (await getObjectBytes(s3, bucket, key)).toString('utf8');
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return null;
+        throw error;
+      }
+    },
+    async write(key, text) {
+      await putObject(s3, bucket, key, Buffer.from(text, 'utf8'), 'application/json');
+    },
+  };
+}
+
+export async function saveState<T>(store: StateStore, key: string, value: T): Promise<void> {
+  await store.write(key, sealState(value));
+}
+
+export async function loadState<T>(store: StateStore, key: string): Promise<StateLoad<T>> {
+  return unsealState<T>(await store.read(key));
 }

@@ -3,7 +3,7 @@
  * across runs through their watermark, falling back to a full scan when the watermark is damaged.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { loadState, stateKey } from '../../src/storage';
+import { loadState, s3StateStore, stateKey } from '../../src/storage';
 import type { Watermark } from '../../src/activities/save-watermark';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable } from '../helpers/events-table';
@@ -96,7 +96,7 @@ describe('watermarks of archive-only tables', () => {
           deleted: 0,
           watermark: 'missing',
         });
-        const saved = await loadState<Watermark>(s3, bucket, key);
+        const saved = await loadState<Watermark>(s3StateStore(s3, bucket), key);
         expect(saved).toMatchObject({ status: 'ok', value: { completed: true, lastKey: ['50'] } });
         const archivedBefore = Date.parse((saved as { value: Watermark }).value.archivedBefore!);
 
@@ -116,6 +116,72 @@ describe('watermarks of archive-only tables', () => {
         const fourth = await pipeline.runFleet();
         expect(fourth.report.databases[0]!.tables[0]).toMatchObject({ archived: 53, watermark: 'corrupt' });
         expect(await table.ids()).toHaveLength(53);
+      } finally {
+        await pipeline.stop();
+        await table.close();
+      }
+    },
+  );
+});
+
+describe('watermarks kept in the source database', () => {
+  let s3: S3Client;
+  beforeAll(() => {
+    s3 = s3Client();
+  });
+  afterAll(() => s3.destroy());
+
+  it.each(['postgres', 'mysql'] as const)(
+    '%s: live in db_archiver_state, and a tampered one falls back to a full scan',
+    async (engine) => {
+      const table = await EventsTable.create(engine, 'wmdb');
+      const bucket = await createBucket(s3, 'wmdb');
+      await table.insert(1, 30, 200, (id) => `row ${id}`);
+      const yaml = eventsConfigYaml([table], {
+        bucket,
+        batchSize: 20,
+        tableExtra: () => ', delete: false',
+      }).replace(`engine: ${engine}\n`, `engine: ${engine}\n    watermarkStore: database\n`);
+      const pipeline = await startPipeline(yaml);
+      try {
+        expect((await pipeline.runFleet()).report.databases[0]!.tables[0]).toMatchObject({
+          archived: 30,
+          watermark: 'missing',
+        });
+        expect((await pipeline.runFleet()).report.databases[0]!.tables[0]).toMatchObject({
+          archived: 0,
+          watermark: 'ok',
+        });
+        // Nothing went to S3's _state/ for the watermark: the database holds it.
+        const key = stateKey(
+          't',
+          table.database,
+          engine === 'postgres' ? 'public.events' : `${table.database}.events`,
+          'watermark',
+        );
+        expect((await loadState(s3StateStore(s3, bucket), key)).status).toBe('missing');
+        if (engine === 'postgres') {
+          const client = await pgConnect(table.url);
+          const { rows } = await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM db_archiver_state WHERE state_key = $1`,
+            [key],
+          );
+          expect(rows[0]!.n).toBe('1');
+          await client.query(
+            `UPDATE db_archiver_state SET body = replace(body, '"completed": true', '"completed": false')`,
+          );
+          await client.end();
+        } else {
+          const conn = await mysqlConnect(table.url);
+          await conn.query(
+            `UPDATE db_archiver_state SET body = REPLACE(body, '"completed": true', '"completed": false')`,
+          );
+          await conn.end();
+        }
+        expect((await pipeline.runFleet()).report.databases[0]!.tables[0]).toMatchObject({
+          archived: 30,
+          watermark: 'corrupt',
+        });
       } finally {
         await pipeline.stop();
         await table.close();

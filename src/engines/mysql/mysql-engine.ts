@@ -166,6 +166,29 @@ export class MysqlEngine implements Engine {
     return this.#withConnection((conn) => insertRows(conn, table, rows));
   }
 
+  async readState(key: string): Promise<string | null> {
+    try {
+      const [rows] = await this.#pool.query(`SELECT body FROM db_archiver_state WHERE state_key = ?`, [key]);
+      return (rows as { body: string }[])[0]?.body ?? null;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ER_NO_SUCH_TABLE') return null;
+      throw error;
+    }
+  }
+
+  /** The state table lives in the URL's database, which a database watermark store therefore needs. */
+  async writeState(key: string, text: string): Promise<void> {
+    await this.#pool.query(
+      `CREATE TABLE IF NOT EXISTS db_archiver_state (state_key VARCHAR(700) PRIMARY KEY, body LONGTEXT NOT NULL,
+         updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    );
+    await this.#pool.query(
+      `INSERT INTO db_archiver_state (state_key, body) VALUES (?, ?)
+       ON DUPLICATE KEY UPDATE body = VALUES(body), updated_at = CURRENT_TIMESTAMP(6)`,
+      [key, text],
+    );
+  }
+
   poolStats(): { total: number; idle: number; waiting: number } {
     // mysql2 keeps these counts in fields it does not type; they are read only for the resource log.
     const inner = this.#pool.pool as unknown as {

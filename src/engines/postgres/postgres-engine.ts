@@ -153,6 +153,30 @@ export class PostgresEngine implements Engine {
     return this.#withClient((client) => insertRows(client, table, rows));
   }
 
+  async readState(key: string): Promise<string | null> {
+    try {
+      const result = await this.#pool.query<{ body: string }>(
+        `SELECT body FROM public.db_archiver_state WHERE state_key = $1`,
+        [key],
+      );
+      return result.rows[0]?.body ?? null;
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') return null; // the table does not exist yet
+      throw error;
+    }
+  }
+
+  async writeState(key: string, text: string): Promise<void> {
+    await this.#pool.query(
+      `CREATE TABLE IF NOT EXISTS public.db_archiver_state (state_key text PRIMARY KEY, body text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await this.#pool.query(
+      `INSERT INTO public.db_archiver_state (state_key, body) VALUES ($1, $2)
+       ON CONFLICT (state_key) DO UPDATE SET body = EXCLUDED.body, updated_at = now()`,
+      [key, text],
+    );
+  }
+
   poolStats(): { total: number; idle: number; waiting: number } {
     return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
   }

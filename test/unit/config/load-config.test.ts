@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         engine: 'postgres',
         url: 'postgres://postgres@127.0.0.1:5432/shop',
         pool: 4,
+        watermarkStore: 's3',
         tables: [
           {
             name: 'public.events',

@@ -84,6 +84,11 @@ export class EventsTable {
     else await this.my!.query(`UPDATE events SET payload = ? WHERE id = ?`, [payload, id]);
   }
 
+  async deleteIds(ids: number[]): Promise<void> {
+    if (this.pg) await this.pg.query(`DELETE FROM events WHERE id = ANY($1::bigint[])`, [ids]);
+    else await this.my!.query(`DELETE FROM events WHERE id IN (?)`, [ids]);
+  }
+
   async ids(): Promise<number[]> {
     if (this.pg)
       return (await this.pg.query<{ id: string }>(`SELECT id FROM events ORDER BY id`)).rows.map((r) =>

@@ -22,6 +22,7 @@ export function buildFleetInput(
   );
   return {
     concurrency: config.run.concurrency,
+    heartbeatTimeoutMs: config.run.heartbeatTimeoutMs,
     dryRun: options.dryRun,
     ...(config.lock.backend !== 'none'
       ? { lease: { ttlMs: config.lock.ttlMs, refreshMs: config.lock.refreshMs } }

@@ -53,9 +53,16 @@ const storage = field
     ...rest,
   }));
 
-const run = field.section({
-  concurrency: field.integerBetween(1, 64).default(2),
-});
+const run = field
+  .section({
+    concurrency: field.integerBetween(1, 64).default(2),
+    heartbeatTimeout: field.duration().default('2m'),
+  })
+  .transform(({ heartbeatTimeout, ...rest }) => ({
+    ...rest,
+    heartbeatTimeout,
+    heartbeatTimeoutMs: parseDuration(heartbeatTimeout),
+  }));
 
 const worker = field
   .section({

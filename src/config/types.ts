@@ -40,6 +40,9 @@ export interface StorageConfig {
 export interface RunConfig {
   /** Databases archived at once, 1 to 64; default 2. */
   readonly concurrency: number;
+  /** How long a batch activity may go without a heartbeat before another worker retries it; default `2m`. */
+  readonly heartbeatTimeout: string;
+  readonly heartbeatTimeoutMs: number;
 }
 
 export interface WorkerConfig {

@@ -39,6 +39,8 @@ export interface DatabaseInput {
   historyEventsLimit?: number;
   /** Lease settings when a lock backend is configured; absent with `lock.backend: none`. */
   lease?: LeaseSettings;
+  /** Heartbeat timeout of the batch activities (`run.heartbeatTimeout`); default 2 minutes. */
+  heartbeatTimeoutMs?: number;
 }
 
 export interface LeaseSettings {
@@ -53,11 +55,15 @@ export interface LeaseRef {
 }
 
 export interface FleetInput {
-  databases: Omit<DatabaseInput, 'runId' | 'startedAtMs' | 'dryRun' | 'historyEventsLimit' | 'lease'>[];
+  databases: Omit<
+    DatabaseInput,
+    'runId' | 'startedAtMs' | 'dryRun' | 'historyEventsLimit' | 'lease' | 'heartbeatTimeoutMs'
+  >[];
   concurrency: number;
   dryRun: boolean;
   historyEventsLimit?: number;
   lease?: LeaseSettings;
+  heartbeatTimeoutMs?: number;
 }
 
 export interface ArchiveBatchInput {

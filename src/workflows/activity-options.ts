@@ -1,4 +1,4 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared';
 
@@ -42,3 +42,33 @@ export const leaseActivities = proxyActivities<Activities>({
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
 });
+
+/**
+ * The batch activities with the run's own heartbeat timeout (`run.heartbeatTimeout`): how long a dead worker's
+ * batch waits before another worker retries it.
+ */
+export function batchActivities(heartbeatTimeoutMs: number | undefined): {
+  archive: typeof archiveActivities;
+  remove: typeof deleteActivities;
+} {
+  if (heartbeatTimeoutMs === undefined) return { archive: archiveActivities, remove: deleteActivities };
+  const retry: RetryPolicy = {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes,
+  };
+  return {
+    archive: proxyActivities<Activities>({
+      startToCloseTimeout: '30 minutes',
+      heartbeatTimeout: heartbeatTimeoutMs,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry: { ...retry, maximumAttempts: 20 },
+    }),
+    remove: proxyActivities<Activities>({
+      startToCloseTimeout: '30 minutes',
+      heartbeatTimeout: heartbeatTimeoutMs,
+      retry: { ...retry, maximumAttempts: 10 },
+    }),
+  };
+}

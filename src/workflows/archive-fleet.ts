@@ -83,6 +83,7 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
               dryRun: input.dryRun,
               historyEventsLimit: input.historyEventsLimit,
               lease: input.lease,
+              heartbeatTimeoutMs: input.heartbeatTimeoutMs,
             },
           ],
         });

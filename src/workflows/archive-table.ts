@@ -1,6 +1,6 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { DatabaseInput, LeaseRef, TablePlan, TableReport, TableSpec } from '../shared';
-import { archiveActivities, deleteActivities } from './activity-options';
+import { batchActivities } from './activity-options';
 
 export interface TableCursor {
   batchSeq: number;
@@ -36,7 +36,7 @@ export async function planTable(
   table: TableSpec,
   cursor: TableCursor,
 ): Promise<TablePlan> {
-  cursor.plan ??= await archiveActivities.prepareTable({
+  cursor.plan ??= await batchActivities(input.heartbeatTimeoutMs).archive.prepareTable({
     database: input.database,
     table,
     dryRun: input.dryRun,
@@ -61,7 +61,8 @@ export async function runBatch(
 ): Promise<boolean> {
   const plan = await planTable(input, table, cursor);
   const cutoffMs = input.startedAtMs - table.olderThanMs;
-  const batch = await archiveActivities.archiveBatch({
+  const { archive, remove } = batchActivities(input.heartbeatTimeoutMs);
+  const batch = await archive.archiveBatch({
     database: input.database,
     runId: input.runId,
     table,
@@ -83,11 +84,11 @@ export async function runBatch(
   cursor.report.bytes += batch.compressedBytes;
   await CancellationScope.nonCancellable(async () => {
     if (table.delete) {
-      const result = await deleteActivities.deleteBatch(ref);
+      const result = await remove.deleteBatch(ref);
       cursor.report.deleted += result.deleted;
       cursor.report.skippedChanged += result.skippedChanged;
     }
-    const verified = await archiveActivities.verifyBatch(ref);
+    const verified = await archive.verifyBatch(ref);
     cursor.report.verified += verified.verified;
     cursor.batchSeq += 1;
     cursor.afterKey = batch.lastKey;
@@ -109,7 +110,7 @@ export async function saveWatermark(
 ): Promise<void> {
   const previous = cursor.plan?.notBeforeMs ?? null;
   const archivedBeforeMs = completed ? input.startedAtMs - table.olderThanMs : previous;
-  await archiveActivities.saveWatermark({
+  await batchActivities(input.heartbeatTimeoutMs).archive.saveWatermark({
     database: input.database,
     runId: input.runId,
     table,

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       multipartThresholdBytes: 16 * 1024 * 1024,
       partSizeBytes: 8 * 1024 * 1024,
     });
-    expect(config.run).toEqual({ concurrency: 2 });
+    expect(config.run).toEqual({ concurrency: 2, heartbeatTimeout: '2m', heartbeatTimeoutMs: 120_000 });
     expect(config.lock).toEqual({
       backend: 'postgres',
       url: 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -83,7 +83,7 @@ describe('loadConfig', () => {
       partSizeBytes: 8 * 1024 * 1024,
     });
     expect(config.storage).not.toHaveProperty('endpoint');
-    expect(config.run).toEqual({ concurrency: 2 });
+    expect(config.run).toEqual({ concurrency: 2, heartbeatTimeout: '2m', heartbeatTimeoutMs: 120_000 });
     expect(config.lock).toEqual({
       backend: 'none',
       ttl: '2m',

@@ -12,6 +12,7 @@ import { createCleanupStaleUploads } from './cleanup-stale-uploads';
 import { createPrepareTable } from './prepare-table';
 import { createSaveWatermark } from './save-watermark';
 import { withPoolRecovery } from './pool-recovery';
+import { createVerifyArchiveActivities } from './verify-archive';
 
 export type { ActivityDeps } from './deps';
 
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     listArchivedBatches: createListArchivedBatches(deps),
     prepareRestoreTarget: createPrepareRestoreTarget(deps),
     restoreBatch: createRestoreBatch(deps),
+    ...createVerifyArchiveActivities(deps),
   });
 }
 

@@ -9,11 +9,14 @@ import { readArchiveLines, type ReadOutcome } from './verify-archive-read';
 
 const HEARTBEAT_EVERY_LINES = 1000;
 
-type JsonRead = { status: 'missing' } | { status: 'invalid'; reason: string } | { status: 'ok'; value: unknown };
+type JsonRead =
+  { status: 'missing' } | { status: 'invalid'; reason: string } | { status: 'ok'; value: unknown };
 
 function isNotFound(error: unknown): boolean {
   const name = (error as { name?: string })?.name;
-  return error instanceof NoSuchKey || error instanceof NotFound || name === 'NoSuchKey' || name === 'NotFound';
+  return (
+    error instanceof NoSuchKey || error instanceof NotFound || name === 'NoSuchKey' || name === 'NotFound'
+  );
 }
 
 async function readJson(deps: ActivityDeps, key: string): Promise<JsonRead> {
@@ -29,6 +32,20 @@ async function readJson(deps: ActivityDeps, key: string): Promise<JsonRead> {
   } catch (error) {
     return { status: 'invalid', reason: (error as Error).message };
   }
+}
+
+/** A sidecar's parsed JSON; undefined (and a problem) when it is missing or does not parse. */
+async function readSidecar(
+  deps: ActivityDeps,
+  key: string,
+  what: string,
+  report: (key: string, problems: string[]) => void,
+  required = true,
+): Promise<unknown> {
+  const read = await readJson(deps, key);
+  if (read.status === 'missing' && required) report(key, [`the ${what} is missing`]);
+  if (read.status === 'invalid') report(key, [`the ${what} is not valid JSON (${read.reason})`]);
+  return read.status === 'ok' ? read.value : undefined;
 }
 
 async function headIfExists(deps: ActivityDeps, key: string) {
@@ -78,7 +95,10 @@ function lineChecker(manifest: BatchManifest | null) {
   }
   function problems(): string[] {
     return [
-      wrongHash.describe(`does not hash to the manifest's lineSha256`, `do not hash to the manifest's lineSha256`),
+      wrongHash.describe(
+        `does not hash to the manifest's lineSha256`,
+        `do not hash to the manifest's lineSha256`,
+      ),
       wrongKey.describe(
         `holds other primary-key values than the manifest's keys`,
         `hold other primary-key values than the manifest's keys`,
@@ -87,6 +107,21 @@ function lineChecker(manifest: BatchManifest | null) {
     ].filter((p): p is string => p !== null);
   }
   return { onLine, problems };
+}
+
+/** What S3 says it stores against what the metadata recorded: the size and S3's own SHA-256 checksum. */
+function storedProblems(stored: { size: number; checksumSha256?: string }, meta: BatchMeta | null): string[] {
+  if (!meta) return [];
+  const problems: string[] = [];
+  if (stored.size !== meta.compressedBytes)
+    problems.push(`S3 stores ${stored.size} bytes, but the metadata records ${meta.compressedBytes}`);
+  if (stored.checksumSha256 === undefined)
+    problems.push(`S3 holds no SHA-256 checksum for it, but the metadata records ${meta.s3ChecksumSha256}`);
+  else if (stored.checksumSha256 !== meta.s3ChecksumSha256)
+    problems.push(
+      `S3's SHA-256 checksum is ${stored.checksumSha256}, but the metadata records ${meta.s3ChecksumSha256}`,
+    );
+  return problems;
 }
 
 /** What the data object's bytes say against the metadata, once read. */
@@ -111,7 +146,9 @@ function dataProblems(read: ReadOutcome, meta: BatchMeta | null, manifest: Batch
  * never held whole. Only trouble reaching S3 is thrown (and retried): a missing or damaged object is a problem.
  */
 export function createVerifyArchivedBatch(deps: ActivityDeps) {
-  return async function verifyArchivedBatch(input: VerifyArchivedBatchInput): Promise<VerifyArchivedBatchResult> {
+  return async function verifyArchivedBatch(
+    input: VerifyArchivedBatchInput,
+  ): Promise<VerifyArchivedBatchResult> {
     const { dataKey, table } = input;
     const keys = sidecarKeys(dataKey);
     const problems: VerifyProblem[] = [];
@@ -119,23 +156,17 @@ export function createVerifyArchivedBatch(deps: ActivityDeps) {
       for (const problem of found) problems.push({ key, problem });
     };
 
+    const metaValue = await readSidecar(deps, keys.meta, 'metadata', report);
     let meta: BatchMeta | null = null;
-    const metaRead = await readJson(deps, keys.meta);
-    if (metaRead.status === 'missing') report(keys.meta, ['the metadata object is missing']);
-    else if (metaRead.status === 'invalid') report(keys.meta, [`the metadata is not valid JSON (${metaRead.reason})`]);
-    else {
-      const checked = checkMeta(metaRead.value, { ...input, manifestKey: keys.manifest });
+    if (metaValue !== undefined) {
+      const checked = checkMeta(metaValue, { ...input, manifestKey: keys.manifest });
       meta = checked.meta;
       report(keys.meta, checked.problems);
     }
-
+    const manifestValue = await readSidecar(deps, keys.manifest, 'manifest', report);
     let manifest: BatchManifest | null = null;
-    const manifestRead = await readJson(deps, keys.manifest);
-    if (manifestRead.status === 'missing') report(keys.manifest, ['the manifest is missing']);
-    else if (manifestRead.status === 'invalid')
-      report(keys.manifest, [`the manifest is not valid JSON (${manifestRead.reason})`]);
-    else {
-      const checked = checkManifest(manifestRead.value, table, meta);
+    if (manifestValue !== undefined) {
+      const checked = checkManifest(manifestValue, table, meta);
       manifest = checked.manifest;
       report(keys.manifest, checked.problems);
     }
@@ -144,14 +175,7 @@ export function createVerifyArchivedBatch(deps: ActivityDeps) {
     const lines = lineChecker(manifest);
     let read: ReadOutcome = { status: 'missing' };
     if (stored) {
-      if (meta && stored.size !== meta.compressedBytes)
-        report(dataKey, [`S3 stores ${stored.size} bytes, but the metadata records ${meta.compressedBytes}`]);
-      if (meta && stored.checksumSha256 === undefined)
-        report(dataKey, [`S3 holds no SHA-256 checksum for it, but the metadata records ${meta.s3ChecksumSha256}`]);
-      else if (meta && stored.checksumSha256 !== meta.s3ChecksumSha256)
-        report(dataKey, [
-          `S3's SHA-256 checksum is ${stored.checksumSha256}, but the metadata records ${meta.s3ChecksumSha256}`,
-        ]);
+      report(dataKey, storedProblems(stored, meta));
       read = await readArchiveLines(deps.s3, deps.storage.bucket, dataKey, lines.onLine);
     }
     report(dataKey, dataProblems(read, meta, manifest));
@@ -159,12 +183,11 @@ export function createVerifyArchivedBatch(deps: ActivityDeps) {
     const dataIntact = meta !== null && read.status === 'read' && read.sha256 === meta.sha256;
     report(dataIntact ? keys.manifest : dataKey, lines.problems());
 
-    const recordRead = await readJson(deps, keys.deleted);
-    if (recordRead.status === 'invalid')
-      report(keys.deleted, [`the deletion record is not valid JSON (${recordRead.reason})`]);
-    else if (recordRead.status === 'ok') {
+    // Archive-only tables and batches not yet deleted have no deletion record: its absence is no problem.
+    const record = await readSidecar(deps, keys.deleted, 'deletion record', report, false);
+    if (record !== undefined) {
       const manifestKeys = manifest ? new Set(manifest.keys.map((k) => JSON.stringify(k))) : null;
-      report(keys.deleted, checkDeletionRecord(recordRead.value, table, meta?.batch ?? null, manifestKeys));
+      report(keys.deleted, checkDeletionRecord(record, table, meta?.batch ?? null, manifestKeys));
     }
 
     const rows = read.status === 'missing' ? 0 : read.lines;

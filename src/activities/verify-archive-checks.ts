@@ -110,7 +110,9 @@ export function checkManifest(
   const width = manifest.primaryKey.length;
   const badKeys = manifest.keys.filter((k) => k.length !== width).length;
   if (badKeys > 0) {
-    problems.push(`${badKeys} of the manifest's keys do not have one value per primary-key column (${width})`);
+    problems.push(
+      `${badKeys} of the manifest's keys do not have one value per primary-key column (${width})`,
+    );
   }
   return { manifest, problems };
 }
@@ -153,8 +155,7 @@ export function checkDeletionRecord(
       else if (earlier) overlaps.add(earlier);
       else seenIn.set(id, list);
     }
-    if (unknown > 0)
-      problems.push(`${keysAre(unknown)} in its ${list} list but not in the manifest`);
+    if (unknown > 0) problems.push(`${keysAre(unknown)} in its ${list} list but not in the manifest`);
     if (twice > 0) problems.push(`${keysAre(twice)} listed twice in its ${list} list`);
     for (const other of overlaps) problems.push(`its ${other} and ${list} lists share keys`);
   }

@@ -5,6 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
+/**
+ * zlib's own errors (`Z_DATA_ERROR`, `Z_BUF_ERROR` for a truncated stream, …). A failed download also reaches
+ * the gunzip stream, destroyed with the download's error, so where the error surfaced says nothing.
+ */
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
 export type ReadOutcome =
   | { status: 'missing' }
   /** The bytes do not decompress: damaged, which no retry mends. `lines` were read before the damage. */
@@ -35,8 +44,6 @@ export async function readArchiveLines(
     throw error;
   }
   const gunzip = createGunzip();
-  let damage: Error | undefined;
-  gunzip.once('error', (error) => (damage = error));
   const hash = createHash('sha256');
   const decoder = new StringDecoder('utf8');
   let lines = 0;
@@ -53,9 +60,7 @@ export async function readArchiveLines(
       if (rest.length > 0) onLine(rest, lines++);
     });
   } catch (error) {
-    if (damage !== undefined && error === damage) {
-      return { status: 'unreadable', reason: damage.message, lines };
-    }
+    if (isZlibError(error)) return { status: 'unreadable', reason: (error as Error).message, lines };
     throw error;
   }
   return { status: 'read', sha256: hash.digest('hex'), lines };

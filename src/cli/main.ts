@@ -8,6 +8,7 @@ import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
 import { registerControl } from './commands/control';
 import { registerWorker } from './commands/worker';
+import { registerVerify } from './commands/verify';
 import { EXIT_USAGE, UsageError } from './load-config-or-exit';
 
 /** Runs the CLI and resolves to the process exit code: 0 success, 1 a failed run, 2 bad usage or configuration. */
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   registerStatus(program);
   registerControl(program);
   registerRestore(program, (code) => (exitCode = code));
+  registerVerify(program, (code) => (exitCode = code));
   registerSchedule(program);
   registerCleanupUploads(program);
   registerLocks(program, (code) => (exitCode = code));

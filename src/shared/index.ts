@@ -1,3 +1,4 @@
 export * from './types';
 export * from './constants';
 export * from './messages';
+export * from './verify';

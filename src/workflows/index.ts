@@ -2,3 +2,4 @@
 export { archiveFleet } from './archive-fleet';
 export { archiveDatabase } from './archive-database';
 export { restoreTable } from './restore-table';
+export { verifyArchive } from './verify-archive';

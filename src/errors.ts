@@ -129,3 +129,24 @@ export class SchemaDriftError extends ArchiverError {
     );
   }
 }
+
+export class TimestampColumnTypeError extends ArchiverError {
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly dataType: string,
+  ) {
+    super(
+      `Column "${column}" of table ${table} has type ${dataType}; timestampColumn must be a date or timestamp column.`,
+    );
+  }
+}
+
+export class BucketNotFoundError extends ArchiverError {
+  constructor(
+    readonly bucket: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`S3 bucket ${bucket} does not exist; create it or fix storage.bucket.`, options);
+  }
+}

@@ -18,7 +18,7 @@ export type { ActivityDeps } from './deps';
 
 /** Builds the worker's activities from injected dependencies; workflows see only this function's return type. */
 export function createActivities(deps: ActivityDeps) {
-  return withPoolRecovery(deps.engines, {
+  return withPoolRecovery(deps.engines, deps.storage.bucket, {
     archiveBatch: createArchiveBatch(deps),
     deleteBatch: createDeleteBatch(deps),
     verifyBatch: createVerifyBatch(deps),

@@ -1,15 +1,17 @@
 import { deterministicQueryErrorCode, type EngineRegistry } from '../engines';
-import { QueryFailedError } from '../errors';
+import { BucketNotFoundError, QueryFailedError } from '../errors';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
 /**
  * Wraps every activity at the database boundary: a fatal connection error discards that database's pool before
  * Temporal retries the activity, and a statement the database rejected for good becomes a QueryFailedError,
- * which is not retried. Activities without a `database` in their input only get the second.
+ * which is not retried, as does a missing bucket (BucketNotFoundError). Activities without a `database` in their
+ * input only get the last two.
  */
 export function withPoolRecovery<T extends Record<string, AnyActivity>>(
   engines: EngineRegistry,
+  bucket: string,
   activities: T,
 ): T {
   const wrapped: Record<string, AnyActivity> = {};
@@ -24,6 +26,7 @@ export function withPoolRecovery<T extends Record<string, AnyActivity>>(
           if (typeof database === 'string') await engines.noteFailure(database, error);
           const code = deterministicQueryErrorCode(error);
           if (code) throw new QueryFailedError((error as Error).message, code, { cause: error });
+          if ((error as { name?: string }).name === 'NoSuchBucket') throw new BucketNotFoundError(bucket);
           throw error;
         }
       },

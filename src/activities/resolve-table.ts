@@ -1,6 +1,9 @@
 import type { Engine, ExtractQuery, TableInfo } from '../engines';
 import type { TableSpec } from '../shared';
-import { ColumnNotFoundError } from '../errors';
+import { ColumnNotFoundError, TimestampColumnTypeError } from '../errors';
+
+/** Types a cutoff compares with as an instant: PostgreSQL timestamp[tz]/date, MySQL DATETIME/TIMESTAMP/DATE. */
+const TIME_TYPE = /^(timestamp|date|datetime)\b/i;
 
 /** Introspects a configured table and checks its configured columns before any row is read. */
 export async function resolveTable(
@@ -10,8 +13,10 @@ export async function resolveTable(
   notBeforeMs: number | null = null,
 ): Promise<{ table: TableInfo; predicate: Omit<ExtractQuery, 'afterKey' | 'limit'> }> {
   const table = await engine.introspect(spec.name);
-  if (!table.columns.some((c) => c.name === spec.timestampColumn)) {
-    throw new ColumnNotFoundError(table.qualifiedName, spec.timestampColumn);
+  const column = table.columns.find((c) => c.name === spec.timestampColumn);
+  if (!column) throw new ColumnNotFoundError(table.qualifiedName, spec.timestampColumn);
+  if (!TIME_TYPE.test(column.dataType)) {
+    throw new TimestampColumnTypeError(table.qualifiedName, column.name, column.dataType);
   }
   return {
     table,

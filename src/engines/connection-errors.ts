@@ -44,8 +44,11 @@ export function isFatalConnectionError(error: unknown): boolean {
   return false;
 }
 
-/** PostgreSQL SQLSTATE classes a retry cannot fix: data exceptions, syntax and access rules, unsupported features. */
-const PG_DETERMINISTIC_CLASSES = new Set(['22', '42', '0A']);
+/**
+ * PostgreSQL SQLSTATE classes a retry cannot fix: data exceptions, syntax and access rules, unsupported
+ * features, wrong credentials (28), and a database that does not exist (3D).
+ */
+const PG_DETERMINISTIC_CLASSES = new Set(['22', '42', '0A', '28', '3D']);
 
 /** MySQL errors a retry cannot fix: syntax, unknown column or table, bad values, access denied to an object. */
 const MYSQL_DETERMINISTIC_CODES = new Set([
@@ -58,6 +61,9 @@ const MYSQL_DETERMINISTIC_CODES = new Set([
   'ER_TABLEACCESS_DENIED_ERROR',
   'ER_COLUMNACCESS_DENIED_ERROR',
   'ER_DATA_TOO_LONG',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_BAD_DB_ERROR',
 ]);
 
 /** The database's error code when the error is a rejected statement that would fail the same way again. */

@@ -28,6 +28,8 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'VerificationFailedError',
   'QueryFailedError',
   'SchemaDriftError',
+  'TimestampColumnTypeError',
+  'BucketNotFoundError',
   'LeaseLostError',
   'LeaseHeldError',
 ] as const;

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { WorkflowFailedError } from '@temporalio/client';
+import { failureMessage } from '../../workflows/failure-message';
 import type { archiveFleet } from '../../workflows';
 import { fleetWorkflowId, type FleetReport } from '../../shared';
 import { buildFleetInput } from '../fleet-input';
@@ -43,7 +45,14 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
         if (!options.json) process.stdout.write(`${workflowId}\n`);
         if (!options.wait && !options.json) return;
         process.stderr.write(`archiver: run ${workflowId} started; waiting for it to finish\n`);
-        const report: FleetReport = await followProgress(client, workflowId, handle.result());
+        let report: FleetReport;
+        try {
+          report = await followProgress(client, workflowId, handle.result());
+        } catch (error) {
+          // A run that could not even start its databases (a missing bucket, say) ends as a failed workflow.
+          if (!(error instanceof WorkflowFailedError)) throw error;
+          throw new Error(`run ${workflowId} failed: ${failureMessage(error)}`, { cause: error });
+        }
         if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else printReportSummary(report);
         setExitCode(report.status === 'completed' ? 0 : 1);

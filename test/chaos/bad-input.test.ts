@@ -11,14 +11,7 @@ import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable, type EngineKind } from '../helpers/events-table';
 import { startPipeline } from '../helpers/pipeline';
 import { runCli } from '../helpers/cli';
-import {
-  createBucket,
-  mysqlConnect,
-  pgConnect,
-  s3Client,
-  S3_ENDPOINT,
-  TEMPORAL_ADDRESS,
-} from '../helpers/services';
+import { createBucket, mysqlConnect, pgConnect, s3Client, S3_ENDPOINT } from '../helpers/services';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'bad-')), 'archiver.yaml');
@@ -102,7 +95,7 @@ describe.each(['postgres', 'mysql'] as EngineKind[])(
       const bucket = await createBucket(s3, 'badtables');
       const schema = engine === 'postgres' ? 'public.' : '';
       const yaml = eventsConfigYaml([table], { bucket }).replace(
-        /(      - \{ name: [^\n]+\n)/,
+        /( {6}- \{ name: [^\n]+\n)/,
         (line: string) =>
           line +
           [
@@ -165,7 +158,7 @@ describe.each(['postgres', 'mysql'] as EngineKind[])(
       );
       const bucket = await createBucket(s3, 'nulls');
       const yaml = eventsConfigYaml([table], { bucket }).replace(
-        /(      - \{ name: [^\n]+\n)/,
+        /( {6}- \{ name: [^\n]+\n)/,
         `$1      - { name: empty_events, timestampColumn: created_at, olderThan: 90d }\n`,
       );
       const pipeline = await startPipeline(yaml);

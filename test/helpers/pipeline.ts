@@ -83,3 +83,13 @@ export async function startPipeline(
     },
   };
 }
+
+/** A `wrap` for startPipeline that delays every archiveBatch, so a test can act while a run is in progress. */
+export function slowArchiveBatch(ms: number): (real: Activities) => Partial<Activities> {
+  return (real) => ({
+    async archiveBatch(input) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return real.archiveBatch(input);
+    },
+  });
+}

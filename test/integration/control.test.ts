@@ -19,16 +19,9 @@ import {
 import { buildFleetInput } from '../../src/cli/fleet-input';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable } from '../helpers/events-table';
-import { startPipeline } from '../helpers/pipeline';
+import { slowArchiveBatch, startPipeline } from '../helpers/pipeline';
 import { runCli } from '../helpers/cli';
 import { createBucket, s3Client } from '../helpers/services';
-
-const slow = (ms: number) => (real: { archiveBatch: (...a: never[]) => Promise<unknown> }) => ({
-  async archiveBatch(...args: never[]) {
-    await sleep(ms);
-    return real.archiveBatch(...args);
-  },
-});
 
 describe('operating a run', () => {
   let s3: S3Client;
@@ -43,7 +36,7 @@ describe('operating a run', () => {
     await table.insert(1, 200, 200, (id) => `row ${id}`);
     const pipeline = await startPipeline(
       eventsConfigYaml([table], { bucket, batchSize: 10 }),
-      slow(150) as never,
+      slowArchiveBatch(150),
     );
     const configPath = join(mkdtempSync(join(tmpdir(), 'pause-')), 'archiver.yaml');
     writeFileSync(configPath, eventsConfigYaml([table], { bucket }));
@@ -89,7 +82,7 @@ describe('operating a run', () => {
     await table.insert(1, 200, 200, (id) => `row ${id}`);
     const pipeline = await startPipeline(
       eventsConfigYaml([table], { bucket, batchSize: 10 }),
-      slow(200) as never,
+      slowArchiveBatch(200),
     );
     try {
       const handle = await pipeline.client.workflow.start('archiveFleet', {

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FleetReport } from '../../src/shared';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable } from '../helpers/events-table';
-import { startPipeline } from '../helpers/pipeline';
+import { slowArchiveBatch, startPipeline } from '../helpers/pipeline';
 import { createBucket, PG_ADMIN_URL, s3Client, TEMPORAL_ADDRESS } from '../helpers/services';
 
 const SECOND_NAMESPACE = 'archiver-second';
@@ -40,13 +40,6 @@ async function ensureNamespace(name: string): Promise<void> {
   }
 }
 
-const slowArchive = (ms: number) => (real: { archiveBatch: (...a: never[]) => Promise<unknown> }) => ({
-  async archiveBatch(...args: never[]) {
-    await sleep(ms);
-    return real.archiveBatch(...args);
-  },
-});
-
 function tableOf(report: FleetReport) {
   return report.databases[0]!;
 }
@@ -65,7 +58,7 @@ describe('single-instance runs', () => {
     await table.insert(1, 60, 200, (id) => `row ${id}`);
     const pipeline = await startPipeline(
       eventsConfigYaml([table], { bucket, batchSize: 10 }),
-      slowArchive(200) as never,
+      slowArchiveBatch(200),
     );
     try {
       const [a, b] = await Promise.all([pipeline.runFleet(), sleep(300).then(() => pipeline.runFleet())]);
@@ -87,11 +80,11 @@ describe('single-instance runs', () => {
     const lock = `lock: { backend: postgres, url: "${PG_ADMIN_URL}" }`;
     const first = await startPipeline(
       eventsConfigYaml([table], { bucket, batchSize: 10, sections: lock }),
-      slowArchive(200) as never,
+      slowArchiveBatch(200),
     );
     const second = await startPipeline(
       eventsConfigYaml([table], { bucket, batchSize: 10, sections: lock, namespace: SECOND_NAMESPACE }),
-      slowArchive(200) as never,
+      slowArchiveBatch(200),
     );
     try {
       const [a, b] = await Promise.all([first.runFleet(), sleep(1_500).then(() => second.runFleet())]);

@@ -6,9 +6,29 @@ DB_ARCHIVER_HOME="${DB_ARCHIVER_HOME:-${HOME:?HOME is not set}/.cache/db-archive
 if [[ $DB_ARCHIVER_HOME != /* ]]; then DB_ARCHIVER_HOME="$PWD/$DB_ARCHIVER_HOME"; fi
 TOOLS_DIR="$DB_ARCHIVER_HOME/tools"
 BIN_DIR="$DB_ARCHIVER_HOME/bin"
-DATA_DIR="$DB_ARCHIVER_HOME/data"
-LOG_DIR="$DB_ARCHIVER_HOME/logs"
-RUN_DIR="$DB_ARCHIVER_HOME/run"
+# A second, independent set of services (the chaos suite restarts its own so the
+# shared ones stay up): DB_ARCHIVER_INSTANCE=name gives it its own data, log
+# and run directories, DB_ARCHIVER_PORT_OFFSET=n moves every port up by n.
+DB_ARCHIVER_INSTANCE="${DB_ARCHIVER_INSTANCE:-}"
+PORT_OFFSET="${DB_ARCHIVER_PORT_OFFSET:-0}"
+if [[ -n $DB_ARCHIVER_INSTANCE && ! $DB_ARCHIVER_INSTANCE =~ ^[a-z0-9][a-z0-9-]{0,30}$ ]]; then
+  printf 'services: DB_ARCHIVER_INSTANCE=%q: use lowercase letters, digits and dashes (at most 31)\n' \
+    "$DB_ARCHIVER_INSTANCE" >&2
+  exit 2
+fi
+if [[ ! $PORT_OFFSET =~ ^[0-9]{1,5}$ ]] || ((PORT_OFFSET > 50000)); then
+  printf 'services: DB_ARCHIVER_PORT_OFFSET=%q: use a whole number from 0 to 50000\n' "$PORT_OFFSET" >&2
+  exit 2
+fi
+if [[ -n $DB_ARCHIVER_INSTANCE ]] && ((PORT_OFFSET == 0)); then
+  printf 'services: DB_ARCHIVER_INSTANCE=%s needs DB_ARCHIVER_PORT_OFFSET too (e.g. 10000), or its ports collide with the default set\n' \
+    "$DB_ARCHIVER_INSTANCE" >&2
+  exit 2
+fi
+INSTANCE_SUFFIX=${DB_ARCHIVER_INSTANCE:+-$DB_ARCHIVER_INSTANCE}
+DATA_DIR="$DB_ARCHIVER_HOME/data$INSTANCE_SUFFIX"
+LOG_DIR="$DB_ARCHIVER_HOME/logs$INSTANCE_SUFFIX"
+RUN_DIR="$DB_ARCHIVER_HOME/run$INSTANCE_SUFFIX"
 DOWNLOAD_DIR="$DB_ARCHIVER_HOME/downloads"
 GO_DIR="$DB_ARCHIVER_HOME/go"
 

@@ -2,8 +2,8 @@
 # MinIO (S3) on 127.0.0.1:9000 (console 127.0.0.1:9001), root credentials
 # minioadmin/minioadmin, data in $DATA_DIR/minio. Sourced.
 
-MINIO_ADDR=127.0.0.1:9000
-MINIO_CONSOLE_ADDR=127.0.0.1:9001
+MINIO_ADDR=127.0.0.1:$((9000 + PORT_OFFSET))
+MINIO_CONSOLE_ADDR=127.0.0.1:$((9001 + PORT_OFFSET))
 MINIO_DATA="$DATA_DIR/minio"
 MINIO_LOG="$LOG_DIR/minio.log"
 MINIO_PIDFILE="$RUN_DIR/minio.pid"

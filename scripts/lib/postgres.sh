@@ -3,7 +3,7 @@
 # own cluster in $DATA_DIR/postgres run by OS user postgres. Sourced.
 
 PG_HOST=127.0.0.1
-PG_PORT=5432
+PG_PORT=$((5432 + PORT_OFFSET))
 PG_BINDIR="/usr/lib/postgresql/$PG_MAJOR/bin"
 PG_DATA="$DATA_DIR/postgres"
 PG_LOG="$LOG_DIR/postgres.log"

@@ -2,8 +2,8 @@
 # Temporal CLI dev server: gRPC 127.0.0.1:7233, Web UI 127.0.0.1:8233,
 # SQLite state in $DATA_DIR/temporal/dev.sqlite. Sourced.
 
-TEMPORAL_ADDR=127.0.0.1:7233
-TEMPORAL_UI_ADDR=127.0.0.1:8233
+TEMPORAL_ADDR=127.0.0.1:$((7233 + PORT_OFFSET))
+TEMPORAL_UI_ADDR=127.0.0.1:$((8233 + PORT_OFFSET))
 TEMPORAL_DATA="$DATA_DIR/temporal"
 TEMPORAL_LOG="$LOG_DIR/temporal.log"
 TEMPORAL_PIDFILE="$RUN_DIR/temporal.pid"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # toxiproxy API on 127.0.0.1:8474 (proxies are created by the tests). Sourced.
 
-TOXIPROXY_ADDR=127.0.0.1:8474
+TOXIPROXY_ADDR=127.0.0.1:$((8474 + PORT_OFFSET))
 TOXIPROXY_LOG="$LOG_DIR/toxiproxy.log"
 TOXIPROXY_PIDFILE="$RUN_DIR/toxiproxy.pid"
 

@@ -121,8 +121,20 @@ async function withLease<T>(
     });
   await condition(() => acquired || failure !== undefined);
   if (!acquired) return { heldBy: failureMessage(failure) };
+  // A holder that fails for good (another run took the lease while it was lost) stops the run at its next safe
+  // point: no delete can commit without the lease anyway, and waiting out their retries helps nobody.
+  const bodyScope = new CancellationScope();
+  let lost: string | undefined;
+  void holding.then(() => {
+    if (failure === undefined || isCancellation(failure)) return;
+    lost = failureMessage(failure);
+    bodyScope.cancel();
+  });
   try {
-    return await body(lease);
+    return await bodyScope.run(() => body(lease));
+  } catch (error) {
+    if (lost !== undefined && isCancellation(error)) return { heldBy: `lease lost: ${lost}` };
+    throw error;
   } finally {
     // Released before this run ends or continues as new: cancelling the holder gives the lease up.
     await CancellationScope.nonCancellable(async () => {
@@ -154,7 +166,7 @@ export async function archiveDatabase(
 
   const outcome = await withLease(input, (lease) => archiveTables(input, state, clock, lease));
   if (typeof outcome === 'object')
-    return { name: input.database, status: 'failed', error: outcome.heldBy, tables: [] };
+    return { name: input.database, status: 'failed', error: outcome.heldBy, tables: state.done };
   if (outcome === 'continue') await continueAsNew<typeof archiveDatabase>(input, state);
   return summarize(input.database, state.done);
 }

@@ -11,6 +11,9 @@ export interface YamlOptions {
   /** Extra flow-mapping entries for a table, e.g. `, where: "status = 1"`. */
   tableExtra?: (table: EventsTable) => string;
   urlFor?: (table: EventsTable) => string;
+  /** Other servers than the shared ones (the chaos lab's). */
+  temporalAddress?: string;
+  s3Endpoint?: string;
 }
 
 /** A configuration archiving the `events` table of each given database, with a task queue of its own. */
@@ -22,9 +25,9 @@ export function eventsConfigYaml(tables: EventsTable[], options: YamlOptions): s
     tables:
       - { name: ${t.configName}, timestampColumn: created_at, olderThan: 90d, batchSize: ${options.batchSize ?? 50}${options.tableExtra?.(t) ?? ''} }`,
   );
-  return `temporal: { address: "${TEMPORAL_ADDRESS}", namespace: ${options.namespace ?? 'default'}, taskQueue: ${uniqueName('test')} }
+  return `temporal: { address: "${options.temporalAddress ?? TEMPORAL_ADDRESS}", namespace: ${options.namespace ?? 'default'}, taskQueue: ${uniqueName('test')} }
 ${options.sections ?? ''}
-storage: { bucket: ${options.bucket}, prefix: t, endpoint: "${S3_ENDPOINT}", forcePathStyle: true${options.storageExtra ?? ''} }
+storage: { bucket: ${options.bucket}, prefix: t, endpoint: "${options.s3Endpoint ?? S3_ENDPOINT}", forcePathStyle: true${options.storageExtra ?? ''} }
 databases:
 ${databases.join('\n')}
 `;

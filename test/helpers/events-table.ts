@@ -17,16 +17,21 @@ export class EventsTable {
     private readonly my: MysqlConnection | null,
   ) {}
 
-  static async create(engine: EngineKind, prefix: string): Promise<EventsTable> {
+  /** `admin` points at other servers than the shared ones (the chaos lab's). */
+  static async create(
+    engine: EngineKind,
+    prefix: string,
+    admin: { pg?: string; mysql?: string } = {},
+  ): Promise<EventsTable> {
     if (engine === 'postgres') {
-      const db = await createPgDatabase(prefix);
+      const db = await createPgDatabase(prefix, admin.pg);
       const client = await pgConnect(db.url);
       await client.query(
         `CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, payload text)`,
       );
       return new EventsTable(engine, db.name, db.url, client, null);
     }
-    const db = await createMysqlDatabase(prefix);
+    const db = await createMysqlDatabase(prefix, admin.mysql);
     const conn = await mysqlConnect(db.url);
     await conn.query(
       `CREATE TABLE events (id BIGINT PRIMARY KEY, created_at DATETIME(6) NOT NULL, payload LONGTEXT)`,

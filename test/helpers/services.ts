@@ -35,16 +35,19 @@ export async function createBucket(s3: S3Client, prefix: string): Promise<string
 }
 
 /** Creates a fresh PostgreSQL database and returns its URL. */
-export async function createPgDatabase(prefix: string): Promise<{ name: string; url: string }> {
+export async function createPgDatabase(
+  prefix: string,
+  adminUrl = PG_ADMIN_URL,
+): Promise<{ name: string; url: string }> {
   const name = uniqueName(prefix).toLowerCase();
-  const admin = new PgClient({ connectionString: PG_ADMIN_URL });
+  const admin = new PgClient({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
   }
-  return { name, url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) };
+  return { name, url: adminUrl.replace(/\/[^/]*$/, `/${name}`) };
 }
 
 export async function pgConnect(url: string): Promise<PgClient> {
@@ -54,15 +57,18 @@ export async function pgConnect(url: string): Promise<PgClient> {
 }
 
 /** Creates a fresh MariaDB database and returns its URL. */
-export async function createMysqlDatabase(prefix: string): Promise<{ name: string; url: string }> {
+export async function createMysqlDatabase(
+  prefix: string,
+  adminUrl = MYSQL_ADMIN_URL,
+): Promise<{ name: string; url: string }> {
   const name = uniqueName(prefix).toLowerCase();
-  const admin = await createConnection(MYSQL_ADMIN_URL);
+  const admin = await createConnection(adminUrl);
   try {
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
   } finally {
     await admin.end();
   }
-  return { name, url: `${MYSQL_ADMIN_URL}/${name}` };
+  return { name, url: `${adminUrl}/${name}` };
 }
 
 export async function mysqlConnect(url: string): Promise<Connection> {

@@ -51,6 +51,9 @@ export class PostgresEngine implements Engine {
     });
     // An idle client that loses its connection emits here; without a listener the process would crash.
     this.#pool.on('error', () => undefined);
+    // So does a client in use (its session killed, the server restarted, the network cut): the query in flight
+    // fails with the error, the activity retries, and the pool drops the broken client when it is released.
+    this.#pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async introspect(tableName: string): Promise<TableInfo> {

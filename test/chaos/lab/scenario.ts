@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
@@ -128,6 +128,8 @@ export interface ScenarioResult {
   competitorHeld: boolean;
   s3Requests: S3FaultProxy['requests'];
   bucket: string;
+  /** Everything the worker processes wrote. */
+  workerLog: string;
 }
 
 export interface LabContext {
@@ -369,7 +371,10 @@ export async function runScenario(
   );
   const s3RequestsBefore = lab.s3Proxy.requests.length;
 
+  const workerLog = join(dirname(configPath), 'worker.log');
+  const workerOutputs: (() => string)[] = [];
   let worker = await startWorkerProcess(configPath);
+  workerOutputs.push(worker.output);
   const workflowIdDb = databaseWorkflowId(table.database);
   const target = TARGET_ACTIVITY[options.point];
   const nth = options.batch ?? 2;
@@ -396,6 +401,7 @@ export async function runScenario(
         await new Promise((resolve) => worker.child.once('exit', resolve));
         heal = async () => {
           worker = await startWorkerProcess(configPath);
+          workerOutputs.push(worker.output);
         };
         break;
       case 'temporal-restart':
@@ -579,6 +585,7 @@ export async function runScenario(
     log(`writer changed ${writer.changed.size} rows, ${writer.errors} errors ${writer.lastError}`);
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     await stopProcess(worker.child);
+    writeFileSync(workerLog, workerOutputs.map((o) => o()).join('\n--- next worker ---\n'));
   }
 
   const prefix = tablePrefix('t', table.database, info.qualifiedName);
@@ -620,6 +627,7 @@ export async function runScenario(
     competitorHeld,
     s3Requests: lab.s3Proxy.requests.slice(s3RequestsBefore),
     bucket,
+    workerLog,
   };
 }
 

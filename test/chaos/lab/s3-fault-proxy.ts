@@ -56,7 +56,14 @@ export class S3FaultProxy {
   readonly requests: S3Request[] = [];
   /** Requests for which this returns true get 503 SlowDown. */
   failWhen: ((request: Omit<S3Request, 'status' | 'injected'>) => boolean) | null = null;
+  /** Called after each request is answered (by MinIO or by an injected error). */
+  onRequest: ((request: S3Request) => void) | null = null;
   private server: Server | null = null;
+
+  private record(request: S3Request): void {
+    this.requests.push(request);
+    this.onRequest?.(request);
+  }
 
   constructor(
     private readonly listenPort: number,
@@ -69,7 +76,7 @@ export class S3FaultProxy {
       if (this.failWhen?.(seen)) {
         req.resume();
         req.on('end', () => {
-          this.requests.push({ ...seen, status: 503, injected: true });
+          this.record({ ...seen, status: 503, injected: true });
           res.writeHead(503, { 'content-type': 'application/xml', 'retry-after': '1' });
           res.end(SLOW_DOWN);
         });
@@ -84,13 +91,13 @@ export class S3FaultProxy {
           headers: req.headers,
         },
         (upstreamRes) => {
-          this.requests.push({ ...seen, status: upstreamRes.statusCode ?? 0, injected: false });
+          this.record({ ...seen, status: upstreamRes.statusCode ?? 0, injected: false });
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.pipe(res);
         },
       );
       upstream.on('error', () => {
-        this.requests.push({ ...seen, status: 502, injected: false });
+        this.record({ ...seen, status: 502, injected: false });
         // The connection to MinIO broke (a cut network, a restart): the client sees its connection reset.
         req.socket.destroy();
       });

@@ -101,6 +101,8 @@ export interface ScenarioOptions {
   competitor?: boolean;
   /** Latency added to the database and S3 links for the whole run, so each batch step lasts long enough to be hit. */
   baseLatencyMs?: number;
+  /** Bandwidth limit (KB/s, both directions) on the database and S3 links for the whole run, for the same reason. */
+  bandwidthKBps?: number;
   timeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -351,7 +353,7 @@ export async function runScenario(
     urlFor: (t) => throughProxy(t.url),
     temporalAddress: ARCHIVER_VIEW.temporal,
     s3Endpoint: ARCHIVER_VIEW.s3,
-    storageExtra: options.multipart ? ', multipartThresholdBytes: 5MiB, partSizeBytes: 5MiB' : '',
+    storageExtra: options.multipart ? ', multipartThresholdBytes: 5242880, partSizeBytes: 5242880' : '',
     sections: `run: { heartbeatTimeout: 5s }\n${lockSection}`,
   });
   const configPath = join(mkdtempSync(join(tmpdir(), 'chaos-')), 'archiver.yaml');
@@ -392,6 +394,7 @@ export async function runScenario(
   const cleanups: (() => Promise<void>)[] = [];
 
   const inject = async (): Promise<void> => {
+    if (done) return; // the run ended before the fault's moment came
     injectedAt = Date.now();
     log(`inject ${options.fault} at ${options.point} of batch ${nth}`);
     let heal: () => Promise<void> = async () => undefined;
@@ -525,7 +528,18 @@ export async function runScenario(
             (options.point === 'after-upload'
               ? previous.has(targetId) && !now.has(targetId)
               : now.has(targetId));
-          if (fire) {
+          if (fire && options.multipart && options.point === 'upload') {
+            // Mid multipart upload: once one part of this batch's object is stored.
+            injection = new Promise<void>((resolve) => {
+              lab.s3Proxy.onRequest = (r) => {
+                if (r.op === 'UploadPart' && r.status === 200 && !r.injected) {
+                  lab.s3Proxy.onRequest = null;
+                  resolve();
+                }
+              };
+            }).then(inject);
+            injection.then(() => (pendingAtHeal = new Set(now))).catch(() => undefined);
+          } else if (fire) {
             const delay = options.point === 'after-upload' ? 0 : (options.delayMs ?? 150);
             injection = sleep(delay).then(inject);
             injection
@@ -546,15 +560,28 @@ export async function runScenario(
 
   let report: FleetReport | null = null;
   let error: string | undefined;
-  if (options.baseLatencyMs) {
-    for (const proxy of [dbProxy, 's3'] as const)
-      await toxiproxy.addToxic(proxy, {
-        name: 'base',
-        type: 'latency',
-        attributes: { latency: options.baseLatencyMs, jitter: 0 },
-      });
+  for (const proxy of [dbProxy, 's3'] as const) {
+    for (const stream of ['upstream', 'downstream'] as const) {
+      if (options.baseLatencyMs)
+        await toxiproxy.addToxic(proxy, {
+          name: `base-latency-${stream}`,
+          type: 'latency',
+          stream,
+          attributes: { latency: options.baseLatencyMs / 2, jitter: 0 },
+        });
+      if (options.bandwidthKBps)
+        await toxiproxy.addToxic(proxy, {
+          name: `base-bandwidth-${stream}`,
+          type: 'bandwidth',
+          stream,
+          attributes: { rate: options.bandwidthKBps },
+        });
+    }
     cleanups.push(async () => {
-      for (const proxy of [dbProxy, 's3'] as const) await toxiproxy.removeToxic(proxy, 'base');
+      for (const stream of ['upstream', 'downstream']) {
+        await toxiproxy.removeToxic(proxy, `base-latency-${stream}`);
+        await toxiproxy.removeToxic(proxy, `base-bandwidth-${stream}`);
+      }
     });
   }
   if (options.mutate) writer.start(50, random);
@@ -577,14 +604,24 @@ export async function runScenario(
   } finally {
     done = true;
     await watch;
-    await (injection as Promise<void> | null)?.catch((e: unknown) => {
-      error ??= `fault injection failed: ${String(e)}`;
-    });
+    lab.s3Proxy.onRequest = null;
+    if (injectedAt !== null)
+      await (injection as Promise<void> | null)?.catch((e: unknown) => {
+        error ??= `fault injection failed: ${String(e)}`;
+      });
     if (healedAt !== null && recoveredAt === null) recoveredAt = Date.now();
     await writer.stop();
     log(`writer changed ${writer.changed.size} rows, ${writer.errors} errors ${writer.lastError}`);
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-    await stopProcess(worker.child);
+    const exited = await Promise.race([
+      stopProcess(worker.child).then(() => true),
+      sleep(45_000).then(() => false),
+    ]);
+    if (!exited) {
+      // A worker that cannot drain is a finding in itself: say so, then make room for the next run.
+      error ??= 'the worker did not exit within 45 s of SIGTERM';
+      worker.child.kill('SIGKILL');
+    }
     writeFileSync(workerLog, workerOutputs.map((o) => o()).join('\n--- next worker ---\n'));
   }
 

@@ -1,6 +1,6 @@
 # The archiver worker image (docker-compose.yml service `worker`).
 #   docker build -t db-archiver .
-#   docker run --rm -v "$PWD/archiver.yaml:/config/archiver.yaml:ro" db-archiver
+#   docker run --rm -p 127.0.0.1:9464:9464 -v "$PWD/archiver.yaml:/config/archiver.yaml:ro" db-archiver
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -18,4 +18,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 USER node
-CMD ["node", "bin/archiver.js", "worker", "--config", "/config/archiver.yaml"]
+# Prometheus metrics (docs/metrics.md); inside a container the endpoint must listen on all addresses.
+EXPOSE 9464
+CMD ["node", "bin/archiver.js", "worker", "--config", "/config/archiver.yaml", "--metrics-host", "0.0.0.0", "--metrics-port", "9464"]

@@ -1,19 +1,51 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import type { Config, MetricsConfig } from './config';
 import { createActivities } from './activities';
 import { EngineRegistry } from './engines';
 import { createS3Client } from './storage';
 import { createLockBackend } from './locks';
 import { temporalLogger } from './logging';
+import {
+  ArchiverMetrics,
+  archiverActivityInterceptors,
+  bindAddress,
+  MetricsEndpointError,
+  prometheusExporter,
+  withLeaseMetrics,
+} from './metrics';
 
 let runtimeInstalled = false;
+let runtimeMetrics: MetricsConfig | undefined;
 
-/** Installs the Temporal runtime once per process; it must happen before any connection or worker exists. */
-export function installRuntime(logger: Logger): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: temporalLogger(logger) });
+/**
+ * Installs the Temporal runtime once per process; it must happen before any connection or worker exists. With
+ * `metrics`, the runtime serves Prometheus metrics (the SDK's and the archiver's) on metrics.host:metrics.port.
+ * @throws MetricsEndpointError when the metrics endpoint cannot listen (port taken, address not on this host).
+ */
+export function installRuntime(logger: Logger, metrics?: MetricsConfig): void {
+  if (runtimeInstalled) {
+    if (metrics && runtimeMetrics === undefined) {
+      logger.warn(
+        { address: bindAddress(metrics) },
+        'Metrics not served: the runtime was installed without them',
+      );
+    }
+    return;
+  }
+  try {
+    Runtime.install({
+      logger: temporalLogger(logger),
+      ...(metrics ? { telemetryOptions: { metrics: prometheusExporter(metrics) } } : {}),
+    });
+  } catch (error) {
+    if (metrics && /prometheus|socket|address/i.test(String((error as Error)?.message))) {
+      throw new MetricsEndpointError(bindAddress(metrics), { cause: error });
+    }
+    throw error;
+  }
   runtimeInstalled = true;
+  runtimeMetrics = metrics;
 }
 
 export interface RunningWorker {
@@ -31,10 +63,14 @@ export async function createWorker(
   logger: Logger,
   options: { taskQueue?: string } = {},
 ): Promise<RunningWorker> {
-  installRuntime(logger);
+  installRuntime(logger, config.worker.metrics);
+  // The archiver's metrics live on the runtime's meter, so the SDK's exporter serves them; without metrics the
+  // interceptor still adds database, table, run and batch to activity logs.
+  const metrics = runtimeMetrics ? new ArchiverMetrics(Runtime.instance().metricMeter) : undefined;
   const engines = new EngineRegistry(config.databases);
   const s3 = createS3Client(config.storage);
-  const locks = createLockBackend(config.lock, { logger });
+  const backend = createLockBackend(config.lock, { logger });
+  const locks = metrics ? withLeaseMetrics(backend, metrics) : backend;
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -42,6 +78,7 @@ export async function createWorker(
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities({ engines, s3, locks, storage: config.storage }),
+    interceptors: { activity: [archiverActivityInterceptors(metrics)] },
     // In-flight batches get time to finish on SIGTERM; what does not finish is retried from its deterministic keys.
     shutdownGraceTime: config.worker.shutdownGraceMs,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
@@ -49,6 +86,9 @@ export async function createWorker(
     // Heartbeats reach the server at least every 2 s, so a cancellation (a run's end releasing its lease) is quick.
     maxHeartbeatThrottleInterval: '2 seconds',
   });
+  if (runtimeMetrics) {
+    logger.info({ url: `http://${bindAddress(runtimeMetrics)}/metrics` }, 'Serving Prometheus metrics');
+  }
   const resourceLog = setInterval(() => {
     const memory = process.memoryUsage();
     logger.info(

@@ -21,6 +21,7 @@ import { BatchDigest } from './batch-writer';
 import { resolveTable } from './resolve-table';
 
 const HEARTBEAT_EVERY_ROWS = 1000;
+const CHUNK_BYTES = 64 * 1024;
 
 /** Heartbeat details of archiveBatch: progress, and the multipart upload a retry can resume. */
 interface ArchiveHeartbeat {
@@ -77,15 +78,27 @@ export function createArchiveBatch(deps: ActivityDeps) {
       },
     });
 
-    async function* lines(source: AsyncIterable<ExtractedRow>): AsyncGenerator<Buffer> {
+    // Lines go to gzip in chunks of about CHUNK_BYTES: zlib runs every write as a job of its own on the thread
+    // pool, so a write per row costs more than the compression itself.
+    async function* chunks(source: AsyncIterable<ExtractedRow>): AsyncGenerator<Buffer> {
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
       for await (const extracted of source) {
-        yield digest.add(extracted);
+        const line = digest.add(extracted);
+        pending.push(line);
+        pendingBytes += line.length;
+        if (pendingBytes >= CHUNK_BYTES) {
+          yield Buffer.concat(pending, pendingBytes);
+          pending = [];
+          pendingBytes = 0;
+        }
         if (digest.rows % HEARTBEAT_EVERY_ROWS === 0) {
           context.heartbeat({ rows: digest.rows, upload: checkpoint } satisfies ArchiveHeartbeat);
         }
         // Cancellation arrives with heartbeats; stopping here leaves nothing deleted and the upload aborted below.
         context.cancellationSignal.throwIfAborted();
       }
+      if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
     }
 
     let uploaded;
@@ -93,7 +106,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
     context.heartbeat({ rows: 0 });
     try {
       await pipeline(
-        Readable.from(lines(rows)),
+        Readable.from(chunks(rows)),
         createGzip({ level: 6 }),
         async (compressed: AsyncIterable<Buffer>) => {
           for await (const chunk of compressed) await upload.write(chunk);
@@ -133,7 +146,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       lineSha256: digest.lineSha256,
       rowHash: digest.rowHash,
     };
-    await putJson(deps.s3, deps.storage.bucket, keys.manifest, manifest);
+    await putJson(deps.s3, deps.storage.bucket, keys.manifest, manifest, { compact: true });
     const firstKey = digest.keys[0]!;
     const lastKey = digest.keys[digest.keys.length - 1]!;
     const meta: BatchMeta = {

@@ -63,6 +63,7 @@ export function createDeleteBatch(deps: ActivityDeps) {
         bucket,
         sidecars.deleted,
         deletionRecord(table.qualifiedName, meta.batch, outcome, previous),
+        { compact: true },
       );
     });
     if (result.skippedChanged.length > 0) {

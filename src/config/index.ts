@@ -14,4 +14,6 @@ export type {
   LockConfig,
   TemporalConfig,
   RunConfig,
+  WorkerConfig,
+  MetricsConfig,
 } from './types';

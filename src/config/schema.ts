@@ -26,6 +26,8 @@ const PREFIX = /^(?:[^/]+(?:\/[^/]+)*)?$/;
 // Empty stands for "not set", so `endpoint: ${S3_ENDPOINT:-}` can switch between MinIO and AWS.
 const ENDPOINT = /^(?:https?:\/\/[^\s/?#]+(?:[/?#]\S*)?)?$/;
 const DATABASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
+// The metrics exporter binds a socket address, so a host name like `localhost` is refused there: IPv4 or IPv6 only.
+const IP_ADDRESS = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?!$)|$)){4}$|^[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*$/;
 
 const temporal = field.section({
   address: field.text().default('127.0.0.1:7233'),
@@ -64,11 +66,20 @@ const run = field
     heartbeatTimeoutMs: parseDuration(heartbeatTimeout),
   }));
 
+// Off unless the section is present: two workers on one host would otherwise fight over a default port.
+const metrics = field.section({
+  port: field.integerBetween(1, 65535),
+  host: field
+    .matching(IP_ADDRESS, 'must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0')
+    .default('127.0.0.1'),
+});
+
 const worker = field
   .section({
     maxConcurrentActivities: field.integerBetween(1, 1000).default(16),
     shutdownGrace: field.duration().default('30s'),
     resourceLogEvery: field.duration().default('60s'),
+    metrics: metrics.optional(),
   })
   .transform(({ shutdownGrace, resourceLogEvery, ...rest }) => ({
     ...rest,

@@ -54,6 +54,14 @@ export interface WorkerConfig {
   /** Interval of the worker's resource log line (memory, pool use); default `60s`. */
   readonly resourceLogEvery: string;
   readonly resourceLogEveryMs: number;
+  /** Prometheus metrics on http://host:port/metrics (docs/metrics.md); absent: no metrics endpoint. */
+  readonly metrics?: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  readonly port: number;
+  /** Address to bind; default `127.0.0.1` (`0.0.0.0` in a container). */
+  readonly host: string;
 }
 
 export type LockBackend = 'redis' | 'postgres' | 'file' | 'none';

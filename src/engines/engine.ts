@@ -52,7 +52,10 @@ export interface ExtractQuery {
 /** A row as read for archiving, with the database's own fingerprint of the row at that moment. */
 export interface ExtractedRow {
   row: Row;
-  /** Hex digest the database computed over the row's values; recomputed by the guarded delete. */
+  /**
+   * The database's fingerprint of this row version (PostgreSQL: `xmin:ctid`; MySQL: an MD5 over the values);
+   * recomputed by the guarded delete, equal only while the row is unchanged.
+   */
   rowHash: string;
 }
 
@@ -85,8 +88,9 @@ export interface Engine {
   countRows(query: Omit<ExtractQuery, 'afterKey' | 'limit'>): Promise<number>;
 
   /**
-   * In one transaction: locks the rows with the given keys (SELECT … FOR UPDATE), recomputes each fingerprint,
-   * and deletes exactly the rows whose fingerprint equals the archived one. `beforeCommit` runs while the locks
+   * In one transaction: locks the rows with the given keys (SELECT … FOR UPDATE, or the DELETE's own row locks),
+   * recomputes each fingerprint on the locked version, and deletes exactly the rows whose fingerprint equals the
+   * archived one; the rows it keeps are locked too until the commit. `beforeCommit` runs while the locks
    * are held, with the outcome (for the lease check and the deletion record); if it throws, nothing is deleted. Keys already gone are reported, not an error.
    */
   guardedDelete(

@@ -53,8 +53,19 @@ export async function getJsonIfExists<T>(s3: S3Client, bucket: string, key: stri
   }
 }
 
-export async function putJson(s3: S3Client, bucket: string, key: string, value: unknown): Promise<void> {
-  await putObject(s3, bucket, key, Buffer.from(JSON.stringify(value, null, 2) + '\n'), 'application/json');
+/**
+ * Writes a JSON document, indented for people to read; `compact` writes it on one line, for the per-row lists of
+ * manifests and deletion records, which indentation makes several times larger to write, read and parse.
+ */
+export async function putJson(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  value: unknown,
+  options: { compact?: boolean } = {},
+): Promise<void> {
+  const text = options.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2);
+  await putObject(s3, bucket, key, Buffer.from(text + '\n'), 'application/json');
 }
 
 /** Size and stored SHA-256 (base64) of an object, as S3 reports them. */

@@ -1,5 +1,5 @@
 import { CancellationScope } from '@temporalio/workflow';
-import type { DatabaseInput, LeaseRef, TablePlan, TableReport, TableSpec } from '../shared';
+import type { ArchivedBatch, DatabaseInput, LeaseRef, TablePlan, TableReport, TableSpec } from '../shared';
 import { batchActivities } from './activity-options';
 
 export interface TableCursor {
@@ -8,6 +8,11 @@ export interface TableCursor {
   lastTimestamp: string | null;
   plan: TablePlan | null;
   report: TableReport;
+  /**
+   * Batch `batchSeq`, already archived (objects written and checked) while the batch before it was deleted and
+   * verified, and not yet deleted itself. Carried across continue-as-new; absent when nothing is archived ahead.
+   */
+  pending?: ArchivedBatch | null;
 }
 
 export function newTableCursor(table: string): TableCursor {
@@ -46,12 +51,26 @@ export async function planTable(
   return cursor.plan;
 }
 
+/** A promise's outcome without a rejection left unhandled while the workflow awaits something else. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
 /**
  * One batch: archive, then the guarded delete, then the sample verification. Returns false when the table has
  * no candidate rows left. The delete is scheduled only after archiveBatch returned, and archiveBatch returns only
  * after S3 reported the checksum that was sent; the delete checks it once more before touching the source.
- * Cancelling during archiveBatch aborts its upload and deletes nothing; once a batch is archived, its delete and
- * verification run to the end whatever happens, so a cancel never leaves a batch half-processed.
+ *
+ * Batches overlap: while batch N is deleted and verified, batch N+1 is already extracted and archived (its keys
+ * all sort after N's last key, so the two never touch the same rows, and N+1's rows are deleted only by its own
+ * guarded delete, later). The archived N+1 waits in the cursor for the next call. Cancelling aborts an archive
+ * in flight and deletes nothing of it; once a batch's delete has started, its delete and verification run to the
+ * end whatever happens, so a cancel never leaves a batch half-processed.
  */
 export async function runBatch(
   input: DatabaseInput,
@@ -62,16 +81,23 @@ export async function runBatch(
   const plan = await planTable(input, table, cursor);
   const cutoffMs = input.startedAtMs - table.olderThanMs;
   const { archive, remove } = batchActivities(input.heartbeatTimeoutMs);
-  const batch = await archive.archiveBatch({
-    database: input.database,
-    runId: input.runId,
-    table,
-    cutoffMs,
-    batchSeq: cursor.batchSeq,
-    afterKey: cursor.afterKey,
-    notBeforeMs: plan.notBeforeMs,
-  });
+  const archiveAt = (batchSeq: number, afterKey: string[] | null) =>
+    archive.archiveBatch({
+      database: input.database,
+      runId: input.runId,
+      table,
+      cutoffMs,
+      batchSeq,
+      afterKey,
+      notBeforeMs: plan.notBeforeMs,
+    });
+  const batch = cursor.pending ?? (await archiveAt(cursor.batchSeq, cursor.afterKey));
+  delete cursor.pending;
   if (batch === null) return false;
+  cursor.report.archived += batch.rows;
+  cursor.report.batches += 1;
+  cursor.report.bytes += batch.compressedBytes;
+  const next = batch.rows >= table.batchSize ? settle(archiveAt(cursor.batchSeq + 1, batch.lastKey)) : null;
   const ref = {
     database: input.database,
     table,
@@ -79,23 +105,30 @@ export async function runBatch(
     dataKey: batch.dataKey,
     ...(lease ? { lease } : {}),
   };
-  cursor.report.archived += batch.rows;
-  cursor.report.batches += 1;
-  cursor.report.bytes += batch.compressedBytes;
-  await CancellationScope.nonCancellable(async () => {
-    if (table.delete) {
-      const result = await remove.deleteBatch(ref);
-      cursor.report.deleted += result.deleted;
-      cursor.report.skippedChanged += result.skippedChanged;
-    }
-    const verified = await archive.verifyBatch(ref);
-    cursor.report.verified += verified.verified;
-    cursor.batchSeq += 1;
-    cursor.afterKey = batch.lastKey;
-    cursor.lastTimestamp = batch.maxTimestamp ?? cursor.lastTimestamp;
-    await saveWatermark(input, table, cursor, false);
-  });
-  return batch.rows >= table.batchSize;
+  const finished = await settle(
+    CancellationScope.nonCancellable(async () => {
+      if (table.delete) {
+        const result = await remove.deleteBatch(ref);
+        cursor.report.deleted += result.deleted;
+        cursor.report.skippedChanged += result.skippedChanged;
+      }
+      const verified = await archive.verifyBatch(ref);
+      cursor.report.verified += verified.verified;
+      cursor.batchSeq += 1;
+      cursor.afterKey = batch.lastKey;
+      cursor.lastTimestamp = batch.maxTimestamp ?? cursor.lastTimestamp;
+      await saveWatermark(input, table, cursor, false);
+    }),
+  );
+  // The next archive is never left running unawaited, not even when this batch failed.
+  const archived = next ? await next : null;
+  if (!finished.ok) throw finished.error;
+  if (archived === null) return false;
+  // This batch is done; a failure (or cancellation) of the next one is the next batch's, as the cursor says.
+  if (!archived.ok) throw archived.error;
+  if (archived.value === null) return false;
+  cursor.pending = archived.value;
+  return true;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
-import { unchangedKeys } from '../guarded-delete';
 import type {
   ColumnInfo,
   Engine,
@@ -14,17 +13,17 @@ import type {
 import { introspectTable } from './postgres-introspector';
 import { ensureTable, insertRows } from './postgres-restore';
 import {
+  guardedDeleteSql,
   keyColumns,
   keysInSql,
   predicateSql,
   qualifiedTable,
   quoteIdent,
-  rowHashSql,
   selectBatchSql,
 } from './postgres-sql';
 
 const FETCH_ROWS = 1000;
-const DELETE_CHUNK = 5000;
+const DELETE_CHUNK = 10_000;
 
 // Every value arrives in PostgreSQL's text form, which round-trips exactly through the type's input function;
 // pg's default parsers would turn timestamps into Dates (losing microseconds) and numerics into floats.
@@ -96,32 +95,56 @@ export class PostgresEngine implements Engine {
     beforeCommit?: (result: GuardedDeleteResult) => Promise<void>,
   ): Promise<GuardedDeleteResult> {
     const pk = table.primaryKey.map(quoteIdent).join(', ');
+    const deleteSql = guardedDeleteSql(table);
     const result: GuardedDeleteResult = { deleted: [], skippedChanged: [], alreadyGone: [] };
     return this.#withClient(async (client) => {
       await client.query('BEGIN');
       try {
         for (let i = 0; i < entries.length; i += DELETE_CHUNK) {
           const chunk = entries.slice(i, i + DELETE_CHUNK);
-          const keys = chunk.map((e) => e.key);
-          // Lock first: once locked, no one can change a row between the comparison and the delete.
-          const locked = await client.query<string[]>({
-            text: `SELECT ${rowHashSql(table)}, ${pk} FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)} FOR UPDATE`,
-            values: keyColumns(table, keys),
+          // Compare and delete in one statement, inside the database: the DELETE locks each row, checks its
+          // current fingerprint against the archived one, and deletes it only when they are equal.
+          const deleted = await client.query<string[]>({
+            text: deleteSql,
+            values: [
+              ...keyColumns(
+                table,
+                chunk.map((e) => e.key),
+              ),
+              chunk.map((e) => e.rowHash),
+            ],
             rowMode: 'array',
           });
-          const current = new Map(locked.rows.map((r) => [JSON.stringify(r.slice(1)), r[0]]));
-          const matching = unchangedKeys(chunk, current, result);
-          if (matching.length > 0) {
-            const deleted = await client.query(
-              `DELETE FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)}`,
-              keyColumns(table, matching),
-            );
-            if (deleted.rowCount !== matching.length) {
-              throw new Error(
-                `deleted ${deleted.rowCount} rows of ${matching.length} locked ones; rolled back`,
-              );
+          const gone = new Set(deleted.rows.map((r) => JSON.stringify(r)));
+          const kept: GuardedDeleteEntry[] = [];
+          let matched = 0;
+          for (const entry of chunk) {
+            if (!gone.has(JSON.stringify(entry.key))) kept.push(entry);
+            else {
+              result.deleted.push(entry.key);
+              matched += 1;
             }
-            result.deleted.push(...matching);
+          }
+          // Every deleted row must be one the record will name as deleted, or a restore could not find it.
+          if (matched !== deleted.rows.length) {
+            throw new Error(
+              `deleted ${deleted.rows.length} rows but only ${matched} match archived keys; rolled back`,
+            );
+          }
+          if (kept.length === 0) continue;
+          // The rows left are changed or gone; locking them keeps that answer true until the commit.
+          const locked = await client.query<string[]>({
+            text: `SELECT ${pk} FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)} FOR UPDATE`,
+            values: keyColumns(
+              table,
+              kept.map((e) => e.key),
+            ),
+            rowMode: 'array',
+          });
+          const present = new Set(locked.rows.map((r) => JSON.stringify(r)));
+          for (const entry of kept) {
+            if (present.has(JSON.stringify(entry.key))) result.skippedChanged.push(entry.key);
+            else result.alreadyGone.push(entry.key);
           }
         }
         await beforeCommit?.(result);

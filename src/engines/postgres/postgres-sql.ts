@@ -34,12 +34,51 @@ export function selectList(table: TableInfo): string {
 }
 
 /**
- * The row's fingerprint: md5 of the record built from the same expressions the extract reads, so the guarded
- * delete recomputes exactly what was archived. Its own alias cannot clash with a column: it is compared by the
- * caller through a result column index, not a name.
+ * The row's fingerprint: the identity of the row version, `xmin:ctid` (the transaction that wrote this version, and
+ * where it lies). Every UPDATE writes a new version with a new xmin, so an unchanged fingerprint means the row is
+ * exactly the version that was read and archived, while reading it costs nothing (a hash over the row's text
+ * took as long as the rest of the extract). A version that VACUUM FULL moved or freezing relabelled compares
+ * unequal: the row is kept and archived again later, never deleted unseen. `qualifier` is the table's alias in
+ * statements that join it.
  */
-export function rowHashSql(table: TableInfo): string {
-  return `md5(ROW(${table.columns.map(selectExpression).join(', ')})::text)`;
+export function rowHashSql(table: TableInfo, qualifier?: string): string {
+  void table;
+  const q = qualifier ? `${quoteIdent(qualifier)}.` : '';
+  return `(${q}xmin::text || ':' || ${q}ctid::text)`;
+}
+
+/** The catalog types of the primary-key columns, in key order. */
+function keyTypes(table: TableInfo): string[] {
+  return table.primaryKey.map((name) => table.columns.find((c) => c.name === name)?.dataType ?? 'text');
+}
+
+/**
+ * The guarded delete as one statement: deletes the rows whose key is in the chunk and whose fingerprint, computed
+ * over the row version the DELETE has locked, equals the archived one, and returns their keys in the archive's
+ * text form. Binds one array per key column ($1…$n) and the fingerprints ($n+1). Under READ COMMITTED a row
+ * changed by a concurrent transaction is re-read after its lock is granted and the condition is checked again
+ * against the new version (PostgreSQL's EvalPlanQual), so a changed row is never deleted. The aliases keep the
+ * table's own column names apart from the key list's.
+ */
+export function guardedDeleteSql(table: TableInfo): string {
+  const target = '__archived_row';
+  const types = keyTypes(table);
+  const keyNames = types.map((_, i) => quoteIdent(`__key${i}`));
+  const arrays = types.map((type, i) => `$${i + 1}::${type}[]`);
+  arrays.push(`$${types.length + 1}::text[]`);
+  const matchKey = table.primaryKey.map(
+    (k, i) => `${quoteIdent(target)}.${quoteIdent(k)} = m.${keyNames[i]}`,
+  );
+  const returned = table.primaryKey.map((k) => {
+    const column = table.columns.find((c) => c.name === k) ?? { name: k, dataType: 'text', nullable: false };
+    return `(${selectExpression(column, target)})::text`;
+  });
+  return (
+    `DELETE FROM ${qualifiedTable(table)} AS ${quoteIdent(target)} ` +
+    `USING unnest(${arrays.join(', ')}) AS m(${[...keyNames, '"__hash"'].join(', ')}) ` +
+    `WHERE ${matchKey.join(' AND ')} AND ${rowHashSql(table, target)} = m."__hash" ` +
+    `RETURNING ${returned.join(', ')}`
+  );
 }
 
 export function selectBatchSql(query: ExtractQuery): { sql: string; params: unknown[] } {
@@ -68,9 +107,7 @@ export function selectBatchSql(query: ExtractQuery): { sql: string; params: unkn
  * typed from the catalog so the comparison uses the primary-key index.
  */
 export function keysInSql(table: TableInfo, firstParam: number): string {
-  const types = table.primaryKey.map(
-    (name) => table.columns.find((c) => c.name === name)?.dataType ?? 'text',
-  );
+  const types = keyTypes(table);
   const arrays = types.map((type, i) => `$${firstParam + i}::${type}[]`);
   return `(${table.primaryKey.map(quoteIdent).join(', ')}) IN (SELECT * FROM unnest(${arrays.join(', ')}))`;
 }

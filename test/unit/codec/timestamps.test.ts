@@ -73,4 +73,18 @@ describe('timestamp texts as instants', () => {
     expect(compareTimestampText('2001-01-01 00:00:00+01', '2001-01-01 00:00:00+00')).toBe(-1);
     expect(compareTimestampText('garbage', '2001-01-01')).toBe(1);
   });
+
+  it('orders plain UTC texts with and without fractions as their instants', () => {
+    const texts = [
+      '2001-01-01 00:00:00.5',
+      '2001-01-01 00:00:00',
+      '2001-01-01 00:00:00.25',
+      '2000-12-31 23:59:59.999999',
+      '2000-06-01',
+    ];
+    const byInstant = [...texts].sort((a, b) => Number(timestampMicros(a)! - timestampMicros(b)!));
+    expect([...texts].sort(compareTimestampText)).toEqual(byInstant);
+    expect(compareTimestampText('2001-01-01 00:00:00+00', '2001-01-01 00:00:00.5+00')).toBe(-1);
+    expect(compareTimestampText('2001-01-01 00:00:00+00', '2001-01-01 00:00:00+00')).toBe(0);
+  });
 });

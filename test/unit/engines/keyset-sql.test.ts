@@ -49,6 +49,28 @@ describe('PostgreSQL batch SQL', () => {
     });
     expect(sql).not.toContain(') > (');
   });
+
+  it('fingerprints the row version read by the extract and by the guarded delete alike', () => {
+    const { sql } = pg.selectBatchSql({
+      table: table('public', ['id']),
+      timestampColumn: 'created_at',
+      cutoff,
+      afterKey: null,
+      limit: 1,
+    });
+    expect(sql).toMatch(/^SELECT \(xmin::text \|\| ':' \|\| ctid::text\), /);
+    const deleteSql = pg.guardedDeleteSql(table('public', ['tenant', 'id']));
+    expect(deleteSql).toContain(
+      `USING unnest($1::bigint(20) unsigned[], $2::int(11)[], $3::text[]) AS m("__key0", "__key1", "__hash")`,
+    );
+    expect(deleteSql).toContain(
+      `"__archived_row"."tenant" = m."__key0" AND "__archived_row"."id" = m."__key1" AND ` +
+        `("__archived_row".xmin::text || ':' || "__archived_row".ctid::text) = m."__hash"`,
+    );
+    expect(deleteSql).toMatch(
+      /RETURNING \("__archived_row"\."tenant"\)::text, \("__archived_row"\."id"\)::text$/,
+    );
+  });
 });
 
 describe('MySQL batch SQL', () => {

@@ -34,6 +34,46 @@ export interface PostgresEngineOptions {
   poolSize: number;
 }
 
+/** How long closing a finished or abandoned cursor may take before its client is destroyed instead. */
+const CURSOR_CLOSE_MS = 5_000;
+
+/** True if `promise` fulfils within `ms`; false if it rejects or takes longer. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A promise that rejects when the client's connection breaks or ends, until `dispose` is called. */
+function connectionLost(client: PoolClient): { promise: Promise<never>; dispose(): void } {
+  let fail: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => (fail = reject));
+  promise.catch(() => undefined); // only ever awaited through Promise.race
+  const onError = (error: Error) => fail(error);
+  const onEnd = () => fail(new Error('Connection to the database ended while reading rows'));
+  client.on('error', onError);
+  client.on('end', onEnd);
+  return {
+    promise,
+    dispose() {
+      client.off('error', onError);
+      client.off('end', onEnd);
+    },
+  };
+}
+
 export class PostgresEngine implements Engine {
   readonly kind = 'postgres' as const;
   readonly #pool: Pool;
@@ -64,9 +104,13 @@ export class PostgresEngine implements Engine {
     const client = await this.#pool.connect();
     const cursor = client.query(new Cursor<string[]>(sql, params, { rowMode: 'array' }));
     const names = query.table.columns.map((c) => c.name);
+    let failure: Error | undefined;
+    // A read in flight when the connection breaks is not always told so by pg-cursor (it waits forever, holding
+    // the client); the client's own error and end events are, so every read also races against them.
+    const broken = connectionLost(client);
     try {
       for (;;) {
-        const rows = await cursor.read(FETCH_ROWS);
+        const rows = await Promise.race([cursor.read(FETCH_ROWS), broken.promise]);
         if (rows.length === 0) break;
         for (const values of rows) {
           const row: Row = {};
@@ -74,9 +118,15 @@ export class PostgresEngine implements Engine {
           yield { row, rowHash: values[0] ?? '' };
         }
       }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
     } finally {
-      await cursor.close().catch(() => undefined);
-      client.release();
+      // Closing a cursor waits for the server's answer, which never comes on a connection that broke (a killed
+      // session, a cut network): such a client is destroyed, not closed, and a close that hangs is given up.
+      broken.dispose();
+      const closed = failure === undefined && (await settlesWithin(cursor.close(), CURSOR_CLOSE_MS));
+      client.release(closed ? undefined : (failure ?? new Error('cursor close did not complete')));
     }
   }
 
@@ -214,9 +264,13 @@ export class PostgresEngine implements Engine {
   async #withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     try {
-      return await fn(client);
-    } finally {
+      const result = await fn(client);
       client.release();
+      return result;
+    } catch (error) {
+      // The session may be broken or mid-transaction: a fresh one is cheaper than finding out.
+      client.release(error instanceof Error ? error : true);
+      throw error;
     }
   }
 }

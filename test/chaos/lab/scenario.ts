@@ -354,7 +354,7 @@ export async function runScenario(
     temporalAddress: ARCHIVER_VIEW.temporal,
     s3Endpoint: ARCHIVER_VIEW.s3,
     storageExtra: options.multipart ? ', multipartThresholdBytes: 5242880, partSizeBytes: 5242880' : '',
-    sections: `run: { heartbeatTimeout: 5s }\n${lockSection}`,
+    sections: `run: { heartbeatTimeout: 5s }\nworker: { resourceLogEvery: 5s, shutdownGrace: 10s }\n${lockSection}`,
   });
   const configPath = join(mkdtempSync(join(tmpdir(), 'chaos-')), 'archiver.yaml');
   writeFileSync(configPath, yaml);
@@ -620,6 +620,9 @@ export async function runScenario(
     if (!exited) {
       // A worker that cannot drain is a finding in itself: say so, then make room for the next run.
       error ??= 'the worker did not exit within 45 s of SIGTERM';
+      // With NODE_OPTIONS=--report-on-signal the worker writes a diagnostic report (stacks, open handles) first.
+      worker.child.kill('SIGUSR2');
+      await sleep(2_000);
       worker.child.kill('SIGKILL');
     }
     writeFileSync(workerLog, workerOutputs.map((o) => o()).join('\n--- next worker ---\n'));

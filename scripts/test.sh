@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up
+# Chromium for the Web UI test, DuckDB (with httpfs) for the reading-archives test: pinned, cached, idempotent.
+bash scripts/install-browser.sh
+bash scripts/install-duckdb.sh
 eval "$(bash scripts/services.sh env)"
 
 echo "test: typecheck and lint" >&2

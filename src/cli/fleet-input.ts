@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { FleetInput, TableSpec } from '../shared';
+import { fleetMemo, fleetSummary, type FleetInput, type StorageSummary, type TableSpec } from '../shared';
 import { UsageError } from './load-config-or-exit';
 
 /**
@@ -43,4 +43,35 @@ export function buildFleetInput(
       })),
     })),
   };
+}
+
+/**
+ * What the fleet workflow shows in the Temporal Web UI: a memo with the configuration summary (databases,
+ * tables, batch sizes, dry run, bucket and prefix) and a one-line summary. No connection string or lock URL is
+ * read, and the storage endpoint loses any user, password and query string it might carry.
+ */
+export function fleetDisplay(
+  config: Config,
+  input: FleetInput,
+): { memo: Record<string, unknown>; staticSummary: string } {
+  const storage: StorageSummary = {
+    bucket: config.storage.bucket,
+    prefix: config.storage.prefix,
+    ...(config.storage.endpoint !== undefined
+      ? { endpoint: withoutCredentials(config.storage.endpoint) }
+      : {}),
+  };
+  return {
+    memo: fleetMemo(input, { storage, lockBackend: config.lock.backend }),
+    staticSummary: fleetSummary(input, storage),
+  };
+}
+
+function withoutCredentials(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
 }

@@ -64,6 +64,11 @@ export interface FleetInput {
   historyEventsLimit?: number;
   lease?: LeaseSettings;
   heartbeatTimeoutMs?: number;
+  /**
+   * Set the ArchiverDatabase/ArchiverTable search attributes on the database workflows. Only when the namespace
+   * has them registered (the CLI checks): starting a workflow with an unknown search attribute fails.
+   */
+  searchAttributes?: boolean;
 }
 
 export interface ArchiveBatchInput {

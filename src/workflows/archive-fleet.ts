@@ -7,6 +7,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  databaseMemo,
+  databaseSearchAttributes,
+  databaseSummary,
   databaseWorkflowId,
   fleetProgressQuery,
   pauseSignal,
@@ -75,6 +78,10 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
       try {
         reports[index] = await executeChild(archiveDatabase, {
           workflowId: databaseWorkflowId(db.database),
+          // What the Web UI shows for the child: its settings and a one-line summary, never a connection string.
+          memo: databaseMemo(db, { dryRun: input.dryRun, runId }),
+          staticSummary: databaseSummary(db, input.dryRun),
+          ...(input.searchAttributes ? { typedSearchAttributes: databaseSearchAttributes(db) } : {}),
           args: [
             {
               ...db,

@@ -3,11 +3,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { failureMessage } from '../../workflows/failure-message';
 import type { archiveFleet } from '../../workflows';
 import { fleetWorkflowId, type FleetReport } from '../../shared';
-import { buildFleetInput } from '../fleet-input';
+import { buildFleetInput, fleetDisplay } from '../fleet-input';
 import { loadConfigForCli } from '../load-config-or-exit';
 import { connectClient } from '../temporal-client';
 import { printReportSummary } from '../report-summary';
 import { followProgress } from '../follow';
+import { checkSearchAttributes } from '../search-attributes';
 
 interface RunOptions {
   config: string;
@@ -33,14 +34,18 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
     .option('--json', 'print the final report as JSON on stdout (implies --wait)')
     .action(async (options: RunOptions) => {
       const config = loadConfigForCli(options.config);
-      const input = buildFleetInput(config, { databases: options.database, dryRun: options.dryRun ?? false });
+      const fleet = buildFleetInput(config, { databases: options.database, dryRun: options.dryRun ?? false });
       const client = await connectClient(config.temporal);
       try {
+        const attributes = await checkSearchAttributes(client, config.temporal.namespace);
+        if (!attributes.registered) process.stderr.write(`archiver: warning: ${attributes.warning}\n`);
+        const input = { ...fleet, searchAttributes: attributes.registered };
         const workflowId = fleetWorkflowId(Date.now());
         const handle = await client.workflow.start<typeof archiveFleet>('archiveFleet', {
           workflowId,
           taskQueue: config.temporal.taskQueue,
           args: [input],
+          ...fleetDisplay(config, input),
         });
         if (!options.json) process.stdout.write(`${workflowId}\n`);
         if (!options.wait && !options.json) return;

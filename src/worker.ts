@@ -1,4 +1,5 @@
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { setFlagsFromString } from 'node:v8';
 import type { Logger } from 'pino';
 import type { Config, MetricsConfig } from './config';
 import { createActivities } from './activities';
@@ -6,6 +7,7 @@ import { EngineRegistry } from './engines';
 import { createS3Client } from './storage';
 import { createLockBackend } from './locks';
 import { temporalLogger } from './logging';
+import { bundleWorkflowsInThread } from './workflow-bundle';
 import {
   ArchiverMetrics,
   archiverActivityInterceptors,
@@ -48,6 +50,39 @@ export function installRuntime(logger: Logger, metrics?: MetricsConfig): void {
   runtimeMetrics = metrics;
 }
 
+/**
+ * The workflow code, bundled in a thread of its own so that webpack's memory is given back when it is done
+ * (see bundleWorkflowsInThread); if a thread cannot be used, the bundle is built here instead.
+ */
+async function workflowBundle(logger: Logger): Promise<string> {
+  const workflowsPath = require.resolve('./workflows');
+  try {
+    const code = await bundleWorkflowsInThread(workflowsPath);
+    logger.debug({ bytes: code.length }, 'Workflow bundle created');
+    return code;
+  } catch (error) {
+    logger.warn({ error: String(error) }, 'Bundling workflows in a thread failed; bundling in the worker');
+    return (await bundleWorkflowCode({ workflowsPath })).code;
+  }
+}
+
+/**
+ * How much V8 lets the heap grow past what survived the last full collection before it collects again, in
+ * percent. By default it grows by a factor of up to four on a machine with memory to spare, and a worker, whose
+ * batches each leave some 20 MB of short-lived rows, manifests and buffers behind, settled at 400 to 460 MB
+ * resident while its live data was under 60 MB. With 25% it stays near 250 MB for a few percent more CPU.
+ */
+const HEAP_GROWING_PERCENT = 25;
+
+/**
+ * Worker-wide heap tuning, applied when a worker is created (V8 reads this flag at every full collection, so
+ * setting it at run time takes effect). A `--heap-growing-percent` given on the command line wins.
+ */
+function tuneHeap(): void {
+  if (process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) return;
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
 export interface RunningWorker {
   worker: Worker;
   /** Resolves when the worker has drained and every pool and client it built is closed. */
@@ -64,6 +99,7 @@ export async function createWorker(
   options: { taskQueue?: string } = {},
 ): Promise<RunningWorker> {
   installRuntime(logger, config.worker.metrics);
+  tuneHeap();
   // The archiver's metrics live on the runtime's meter, so the SDK's exporter serves them; without metrics the
   // interceptor still adds database, table, run and batch to activity logs.
   const metrics = runtimeMetrics ? new ArchiverMetrics(Runtime.instance().metricMeter) : undefined;
@@ -76,15 +112,16 @@ export async function createWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    workflowBundle: { code: await workflowBundle(logger) },
     activities: createActivities({ engines, s3, locks, storage: config.storage }),
     interceptors: { activity: [archiverActivityInterceptors(metrics)] },
     // In-flight batches get time to finish on SIGTERM; what does not finish is retried from its deterministic keys.
     shutdownGraceTime: config.worker.shutdownGraceMs,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxCachedWorkflows: 200,
-    // Heartbeats reach the server at least every 2 s, so a cancellation (a run's end releasing its lease) is quick.
-    maxHeartbeatThrottleInterval: '2 seconds',
+    // Heartbeats reach the server at least every 500 ms, so a cancellation (a run's end releasing its lease, which
+    // waits for the holder to see it) arrives within half a second.
+    maxHeartbeatThrottleInterval: '500 milliseconds',
   });
   if (runtimeMetrics) {
     logger.info({ url: `http://${bindAddress(runtimeMetrics)}/metrics` }, 'Serving Prometheus metrics');

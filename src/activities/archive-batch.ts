@@ -81,16 +81,14 @@ export function createArchiveBatch(deps: ActivityDeps) {
     // Lines go to gzip in chunks of about CHUNK_BYTES: zlib runs every write as a job of its own on the thread
     // pool, so a write per row costs more than the compression itself.
     async function* chunks(source: AsyncIterable<ExtractedRow>): AsyncGenerator<Buffer> {
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
+      // Lines gather as text (its length in UTF-16 units is a close enough measure of the chunk) and become
+      // bytes once per chunk.
+      let pending = '';
       for await (const extracted of source) {
-        const line = digest.add(extracted);
-        pending.push(line);
-        pendingBytes += line.length;
-        if (pendingBytes >= CHUNK_BYTES) {
-          yield Buffer.concat(pending, pendingBytes);
-          pending = [];
-          pendingBytes = 0;
+        pending += digest.add(extracted);
+        if (pending.length >= CHUNK_BYTES) {
+          yield digest.write(pending);
+          pending = '';
         }
         if (digest.rows % HEARTBEAT_EVERY_ROWS === 0) {
           context.heartbeat({ rows: digest.rows, upload: checkpoint } satisfies ArchiveHeartbeat);
@@ -98,7 +96,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
         // Cancellation arrives with heartbeats; stopping here leaves nothing deleted and the upload aborted below.
         context.cancellationSignal.throwIfAborted();
       }
-      if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+      if (pending.length > 0) yield digest.write(pending);
     }
 
     let uploaded;

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { ExtractedRow, TableInfo } from '../engines';
-import { compareTimestampText, encodeRow } from '../codec';
+import { compareTimestampText, rowEncoder } from '../codec';
 
 /**
  * Accumulates what one batch records about its rows while they stream past: the SHA-256 of the uncompressed
@@ -13,20 +13,22 @@ export class BatchDigest {
   minTimestamp: string | null = null;
   maxTimestamp: string | null = null;
   readonly #hash: Hash = createHash('sha256');
-  readonly #columns: string[];
+  readonly #encode: (row: ExtractedRow['row']) => string;
 
   constructor(
     readonly table: TableInfo,
     readonly timestampColumn: string,
   ) {
-    this.#columns = table.columns.map((c) => c.name);
+    this.#encode = rowEncoder(table.columns.map((c) => c.name));
   }
 
-  /** Encodes one row and returns its line, newline included, ready for compression. */
-  add({ row, rowHash }: ExtractedRow): Buffer {
-    const line = encodeRow(row, this.#columns);
-    const bytes = Buffer.from(line + '\n', 'utf8');
-    this.#hash.update(bytes);
+  /**
+   * Encodes one row and returns its line, newline included. The caller hands the lines, in order and as UTF-8,
+   * to `write`, which hashes them as the object's bytes: per chunk of lines rather than per line, which costs
+   * a tenth as much.
+   */
+  add({ row, rowHash }: ExtractedRow): string {
+    const line = this.#encode(row);
     this.lineSha256.push(createHash('sha256').update(line, 'utf8').digest('hex'));
     this.rowHash.push(rowHash);
     this.keys.push(this.table.primaryKey.map((k) => row[k] ?? ''));
@@ -38,6 +40,13 @@ export class BatchDigest {
       if (this.maxTimestamp === null || compareTimestampText(ts, this.maxTimestamp) > 0)
         this.maxTimestamp = ts;
     }
+    return line + '\n';
+  }
+
+  /** Takes a run of lines returned by `add`, in order, and returns them as the bytes of the object. */
+  write(lines: string): Buffer {
+    const bytes = Buffer.from(lines, 'utf8');
+    this.#hash.update(bytes);
     return bytes;
   }
 

@@ -45,13 +45,17 @@ export function createDeleteBatch(deps: ActivityDeps) {
   return async function deleteBatch(input: BatchRef): Promise<DeleteBatchResult> {
     const { bucket } = deps.storage;
     const sidecars = sidecarKeys(input.dataKey);
-    const meta = await getJson<BatchMeta>(deps.s3, bucket, sidecars.meta);
-    await assertStoredAsUploaded(deps.s3, bucket, meta);
-    const manifest = await getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest);
     const engine = deps.engines.get(input.database);
-    const { table } = await resolveTable(engine, input.table, input.cutoffMs);
+    // Independent reads, fetched together: the sidecars and the table's description.
+    const [meta, manifest, previous, { table }] = await Promise.all([
+      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta),
+      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest),
+      getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted),
+      resolveTable(engine, input.table, input.cutoffMs),
+    ]);
+    // Nothing is touched in the source before S3 is seen to hold the object exactly as it was verified.
+    await assertStoredAsUploaded(deps.s3, bucket, meta);
     const entries = manifest.keys.map((key, i) => ({ key, rowHash: manifest.rowHash[i] ?? '' }));
-    const previous = await getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted);
     // The record is written while the row locks are held, before COMMIT: a crash after the commit cannot leave
     // deleted rows without a record. A retry merges with the earlier record, whose deleted rows it sees as gone.
     await checkLease(deps.locks, input.lease);

@@ -3,8 +3,11 @@ import { acquireOrThrow, leaseResource, processOwner, type Lease } from '../lock
 import { leaseAcquiredSignal, type LeaseSettings } from '../shared';
 import type { ActivityDeps } from './deps';
 
-/** How often the holder heartbeats, so a cancellation (the end of the run) reaches it quickly. */
-const TICK_MS = 1_000;
+/**
+ * How often the holder heartbeats, so a cancellation (the end of the run) reaches it quickly: the cancellation
+ * arrives with the answer to a heartbeat, and the worker sends one at most every maxHeartbeatThrottleInterval.
+ */
+const TICK_MS = 250;
 
 /**
  * Holds a database's lease for the whole run: acquires it (LeaseHeldError if another run holds it), tells the

@@ -1,7 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ChecksumMismatchError } from '../errors';
 import { headObject, type BatchMeta } from '../storage';
@@ -23,8 +23,11 @@ export async function assertStoredAsUploaded(s3: S3Client, bucket: string, meta:
 
 /**
  * Streams a gzip JSON Lines object from S3, handing each line to `onLine`, and returns the SHA-256 of the
- * uncompressed bytes and the line count. The object is never held whole in memory. An object that does not
- * decompress is damaged, which no retry mends: that is a ChecksumMismatchError too.
+ * uncompressed bytes and the line count. The object is never held whole in memory. The hash is taken over the
+ * decompressed bytes as they come, and lines are found by scanning the bytes for newlines; only the lines
+ * `wanted` accepts (all by default) are decoded and passed on, so checking a sample of a batch costs little more
+ * than decompressing it. An object that does not decompress is damaged, which no retry mends: that is a
+ * ChecksumMismatchError too.
  */
 export async function readObjectLines(
   s3: S3Client,
@@ -32,29 +35,45 @@ export async function readObjectLines(
   key: string,
   expectedSha256: string,
   onLine: (line: string, index: number) => void,
+  wanted: (index: number) => boolean = () => true,
 ): Promise<{ sha256: string; lines: number }> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const body = response.Body as Readable;
   const hash = createHash('sha256');
   let index = 0;
-  const gunzip = createGunzip();
-  const lines = createInterface({ input: body.pipe(gunzip), crlfDelay: Infinity });
-  // readline does not forward stream errors; a corrupt gzip stream must end the loop with its error.
-  const failed = new Promise<never>((_, reject) => gunzip.once('error', reject));
+  // The start of a line that continues in the next chunk, kept only when that line is wanted.
+  let partial: Buffer[] = [];
+  let inLine = false;
+  const emit = (tail: Buffer) => {
+    if (wanted(index)) {
+      const bytes = partial.length > 0 ? Buffer.concat([...partial, tail]) : tail;
+      onLine(bytes.toString('utf8'), index);
+    }
+    partial = [];
+    inLine = false;
+    index += 1;
+  };
   try {
-    await Promise.race([
-      failed,
-      (async () => {
-        for await (const line of lines) {
-          hash.update(line + '\n', 'utf8');
-          onLine(line, index++);
+    await pipeline(body, createGunzip(), async (decompressed: AsyncIterable<Buffer>) => {
+      for await (const chunk of decompressed) {
+        hash.update(chunk);
+        let start = 0;
+        for (;;) {
+          const end = chunk.indexOf(10, start);
+          if (end < 0) break;
+          emit(chunk.subarray(start, end));
+          start = end + 1;
         }
-      })(),
-    ]);
+        if (start < chunk.length) {
+          if (wanted(index)) partial.push(chunk.subarray(start));
+          inLine = true;
+        }
+      }
+    });
   } catch (error) {
     throw new ChecksumMismatchError(key, expectedSha256, `unreadable (${(error as Error).message})`);
-  } finally {
-    lines.close();
   }
+  // A last line without its newline still counts, as it would for any line reader.
+  if (inLine) emit(Buffer.alloc(0));
   return { sha256: hash.digest('hex'), lines: index };
 }

@@ -24,12 +24,15 @@ export function createVerifyBatch(deps: ActivityDeps) {
   return async function verifyBatch(input: BatchRef): Promise<VerifyBatchResult> {
     const { bucket } = deps.storage;
     const sidecars = sidecarKeys(input.dataKey);
-    const meta = await getJson<BatchMeta>(deps.s3, bucket, sidecars.meta);
+    // The sidecars are independent reads; fetched together they cost one round trip instead of three.
+    const engine = deps.engines.get(input.database);
+    const [meta, manifest, record, resolved] = await Promise.all([
+      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta),
+      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest),
+      input.table.delete ? getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted) : null,
+      input.table.delete ? resolveTable(engine, input.table, input.cutoffMs) : null,
+    ]);
     await assertStoredAsUploaded(deps.s3, bucket, meta);
-    const manifest = await getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest);
-    const record = input.table.delete
-      ? await getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted)
-      : null;
     const lineOf = new Map(manifest.keys.map((key, i) => [JSON.stringify(key), i]));
     const population = record ? record.deleted : manifest.keys;
     const sample = sampleIndexes(population.length, sampleSize(population.length, input.table.verify)).map(
@@ -39,24 +42,29 @@ export function createVerifyBatch(deps: ActivityDeps) {
     const problems: string[] = [];
     if (wanted.has(-1)) problems.push('a deleted key is missing from the manifest');
 
-    const read = await readObjectLines(deps.s3, bucket, input.dataKey, meta.sha256, (line, index) => {
-      const key = wanted.get(index);
-      if (!key) return;
-      const lineHash = createHash('sha256').update(line, 'utf8').digest('hex');
-      const row = decodeRow(line);
-      const rowKey = manifest.primaryKey.map((k) => row[k] ?? '');
-      if (lineHash !== manifest.lineSha256[index])
-        problems.push(`line ${index}: hash differs from the manifest`);
-      if (JSON.stringify(rowKey) !== JSON.stringify(key)) problems.push(`line ${index}: holds another key`);
-    });
+    const read = await readObjectLines(
+      deps.s3,
+      bucket,
+      input.dataKey,
+      meta.sha256,
+      (line, index) => {
+        const key = wanted.get(index);
+        if (!key) return;
+        const lineHash = createHash('sha256').update(line, 'utf8').digest('hex');
+        const row = decodeRow(line);
+        const rowKey = manifest.primaryKey.map((k) => row[k] ?? '');
+        if (lineHash !== manifest.lineSha256[index])
+          problems.push(`line ${index}: hash differs from the manifest`);
+        if (JSON.stringify(rowKey) !== JSON.stringify(key)) problems.push(`line ${index}: holds another key`);
+      },
+      (index) => wanted.has(index),
+    );
     if (read.sha256 !== meta.sha256) throw new ChecksumMismatchError(input.dataKey, meta.sha256, read.sha256);
     if (read.lines !== meta.rowCount)
       problems.push(`object has ${read.lines} lines, metadata says ${meta.rowCount}`);
 
-    if (record && sample.length > 0) {
-      const engine = deps.engines.get(input.database);
-      const { table } = await resolveTable(engine, input.table, input.cutoffMs);
-      const present = await engine.existingKeys(table, sample);
+    if (record && resolved && sample.length > 0) {
+      const present = await engine.existingKeys(resolved.table, sample);
       if (present.size > 0)
         problems.push(`${present.size} deleted keys are back in the source, e.g. ${[...present][0]}`);
     }

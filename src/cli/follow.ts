@@ -17,8 +17,16 @@ export async function followProgress<T>(client: Client, workflowId: string, done
   });
   let drawn = 0;
   let last = '';
+  // The pause between polls is cancelled when the run ends: a pending timer would keep the process alive.
+  const stop = new AbortController();
+  void result.then(
+    () => stop.abort(),
+    () => stop.abort(),
+  );
   while (!finished) {
-    await Promise.race([sleep(tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS), result.catch(() => undefined)]);
+    await sleep(tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS, undefined, { signal: stop.signal }).catch(
+      () => undefined,
+    );
     if (finished) break;
     const lines = await fetchProgress(client, workflowId)
       .then(formatProgress)

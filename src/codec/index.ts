@@ -1,2 +1,2 @@
-export { decodeRow, encodeRow, splitLines } from './jsonl';
+export { decodeRow, encodeRow, rowEncoder, splitLines } from './jsonl';
 export { compareTimestampText, timestampMicros, type Micros } from './timestamps';

@@ -10,6 +10,26 @@ export function encodeRow(row: Row, columns: readonly string[]): string {
   return JSON.stringify(ordered);
 }
 
+/** Names a plain object does not keep in assignment order: array indexes sort first, `__proto__` is no key. */
+function reorderedByObjects(name: string): boolean {
+  return name === '__proto__' || (/^(0|[1-9][0-9]*)$/.test(name) && Number(name) < 2 ** 32 - 1);
+}
+
+/**
+ * A faster `encodeRow` for a fixed column list, byte for byte the same: the line is concatenated from each
+ * column's precomputed `"name":` and its JSON value, without building an object per row. Columns whose names
+ * a JavaScript object would reorder or drop keep the object-based encoding, whose output is the format.
+ */
+export function rowEncoder(columns: readonly string[]): (row: Row) => string {
+  if (columns.length === 0 || columns.some(reorderedByObjects)) return (row) => encodeRow(row, columns);
+  const prefixes = columns.map((name, i) => (i === 0 ? '{' : ',') + JSON.stringify(name) + ':');
+  return (row) => {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) line += prefixes[i]! + JSON.stringify(row[columns[i]!] ?? null);
+    return line + '}';
+  };
+}
+
 export function decodeRow(line: string): Row {
   return JSON.parse(line) as Row;
 }

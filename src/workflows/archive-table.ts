@@ -112,12 +112,21 @@ export async function runBatch(
         cursor.report.deleted += result.deleted;
         cursor.report.skippedChanged += result.skippedChanged;
       }
-      const verified = await archive.verifyBatch(ref);
+      const position = {
+        afterKey: batch.lastKey,
+        lastTimestamp: batch.maxTimestamp ?? cursor.lastTimestamp,
+      };
+      // The per-batch watermark records progress (archivedBefore moves only when the scan completes), so it is
+      // saved beside the verification rather than after it, sparing a round trip. A table whose rows are
+      // deleted never starts from a watermark, so it records one only at the end of its scan.
+      const [verified] = await Promise.all([
+        archive.verifyBatch(ref),
+        table.delete ? undefined : saveWatermark(input, table, { ...cursor, ...position }, false),
+      ]);
       cursor.report.verified += verified.verified;
       cursor.batchSeq += 1;
-      cursor.afterKey = batch.lastKey;
-      cursor.lastTimestamp = batch.maxTimestamp ?? cursor.lastTimestamp;
-      await saveWatermark(input, table, cursor, false);
+      cursor.afterKey = position.afterKey;
+      cursor.lastTimestamp = position.lastTimestamp;
     }),
   );
   // The next archive is never left running unawaited, not even when this batch failed.
@@ -138,7 +147,7 @@ export async function runBatch(
 export async function saveWatermark(
   input: DatabaseInput,
   table: TableSpec,
-  cursor: TableCursor,
+  cursor: Pick<TableCursor, 'plan' | 'afterKey' | 'lastTimestamp'>,
   completed: boolean,
 ): Promise<void> {
   const previous = cursor.plan?.notBeforeMs ?? null;

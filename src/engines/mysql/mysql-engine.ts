@@ -13,7 +13,16 @@ import type {
 } from '../engine';
 import { introspectTable } from './mysql-introspector';
 import { ensureTable, insertRows } from './mysql-restore';
-import { keysInSql, predicateSql, qualifiedTable, quoteIdent, rowHashSql, selectBatchSql } from './mysql-sql';
+import {
+  integerKeyColumn,
+  integerKeyLiteral,
+  keysInSql,
+  predicateSql,
+  qualifiedTable,
+  quoteIdent,
+  rowHashSql,
+  selectBatchSql,
+} from './mysql-sql';
 import { isBinaryColumn, rawTypeCast, toText } from './mysql-values';
 
 // One statement per 10,000 keys: each round trip costs more than the longer key list.
@@ -29,6 +38,25 @@ function textRow(values: unknown[], columns: readonly ColumnInfo[], offset: numb
   const row: Row = {};
   columns.forEach((column, i) => (row[column.name] = toText(values[i + offset], isBinaryColumn(column))));
   return row;
+}
+
+/** The least and greatest key of a chunk, for a one-column integer key whose every value is plainly an integer. */
+function integerRange(
+  table: TableInfo,
+  chunk: readonly GuardedDeleteEntry[],
+): { low: string; high: string } | null {
+  const column = integerKeyColumn(table);
+  if (!column || chunk.length === 0) return null;
+  let low: bigint | null = null;
+  let high: bigint | null = null;
+  for (const { key } of chunk) {
+    const literal = integerKeyLiteral(column, key[0] ?? '');
+    if (literal === null) return null;
+    const value = BigInt(literal);
+    if (low === null || value < low) low = value;
+    if (high === null || value > high) high = value;
+  }
+  return { low: String(low), high: String(high) };
 }
 
 export class MysqlEngine implements Engine {
@@ -89,43 +117,34 @@ export class MysqlEngine implements Engine {
     entries: readonly GuardedDeleteEntry[],
     beforeCommit?: (result: GuardedDeleteResult) => Promise<void>,
   ): Promise<GuardedDeleteResult> {
-    const keyColumns = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
     const result: GuardedDeleteResult = { deleted: [], skippedChanged: [], alreadyGone: [] };
     return this.#withConnection(async (conn) => {
       await conn.beginTransaction();
       try {
         for (let i = 0; i < entries.length; i += DELETE_CHUNK) {
           const chunk = entries.slice(i, i + DELETE_CHUNK);
-          const match = keysInSql(
-            table,
-            chunk.map((e) => e.key),
-          );
           // Lock first: once locked, no one can change a row between the comparison and the delete.
-          const [locked] = await conn.query({
-            sql: `SELECT ${rowHashSql(table)}, ${table.primaryKey.map(quoteIdent).join(', ')} FROM ${qualifiedTable(table)} WHERE ${match.sql} FOR UPDATE`,
-            values: match.params,
-            typeCast: rawTypeCast,
-            rowsAsArray: true,
-          });
-          const current = new Map(
-            (locked as unknown[][]).map((r) => {
-              const key = textRow(r, keyColumns, 1);
-              return [JSON.stringify(table.primaryKey.map((k) => key[k])), toText(r[0], false)];
-            }),
+          const locked = await this.#lockChunk(conn, table, chunk);
+          const matching = unchangedKeys(chunk, locked.hashes, result);
+          if (matching.length === 0) continue;
+          // When every row locked in the key range is an unchanged archived one, the range is exactly the rows
+          // to delete, and an index range costs InnoDB half what a list of 10,000 keys does.
+          const del =
+            locked.range && locked.hashes.size === matching.length
+              ? locked.range
+              : keysInSql(table, matching);
+          const [deleted] = await conn.query(
+            `DELETE FROM ${qualifiedTable(table)} WHERE ${del.sql}`,
+            del.params,
           );
-          const matching = unchangedKeys(chunk, current, result);
-          if (matching.length > 0) {
-            const del = keysInSql(table, matching);
-            const [deleted] = await conn.query(
-              `DELETE FROM ${qualifiedTable(table)} WHERE ${del.sql}`,
-              del.params,
-            );
-            const affected = (deleted as { affectedRows: number }).affectedRows;
-            if (affected !== matching.length) {
-              throw new Error(`deleted ${affected} rows of ${matching.length} locked ones; rolled back`);
-            }
-            result.deleted.push(...matching);
+          // A row the delete saw but the lock did not (inserted into the range meanwhile, possible only without
+          // gap locks under READ COMMITTED) makes the counts differ: everything is rolled back, and the retry
+          // locks it too and deletes by key list.
+          const affected = (deleted as { affectedRows: number }).affectedRows;
+          if (affected !== matching.length) {
+            throw new Error(`deleted ${affected} rows of ${matching.length} locked ones; rolled back`);
           }
+          result.deleted.push(...matching);
         }
         await beforeCommit?.(result);
         await conn.commit();
@@ -135,6 +154,55 @@ export class MysqlEngine implements Engine {
       }
       return result;
     });
+  }
+
+  /**
+   * Locks the chunk's rows (SELECT … FOR UPDATE) and returns their current fingerprints by key. A one-column
+   * integer key is locked as the range from the chunk's least to its greatest key when at most the chunk's
+   * number of rows lie in it (a batch read in key order usually fills its range); `range` is then set, and
+   * every row in it is in `hashes`. Otherwise, or when the range holds other rows too, by key list.
+   */
+  async #lockChunk(
+    conn: PoolConnection,
+    table: TableInfo,
+    chunk: readonly GuardedDeleteEntry[],
+  ): Promise<{ hashes: Map<string, string | null>; range?: { sql: string; params: unknown[] } }> {
+    const keyColumns = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
+    const lockSql = (where: string, limit = '') =>
+      `SELECT ${rowHashSql(table)}, ${table.primaryKey.map(quoteIdent).join(', ')} FROM ${qualifiedTable(table)} WHERE ${where}${limit} FOR UPDATE`;
+    const hashesOf = (rows: unknown[][]) =>
+      new Map(
+        rows.map((r) => {
+          const key = textRow(r, keyColumns, 1);
+          return [JSON.stringify(table.primaryKey.map((k) => key[k])), toText(r[0], false)];
+        }),
+      );
+    const bounds = integerRange(table, chunk);
+    if (bounds) {
+      const range = {
+        sql: `${quoteIdent(table.primaryKey[0]!)} BETWEEN ${bounds.low} AND ${bounds.high}`,
+        params: [],
+      };
+      const [rows] = await conn.query({
+        sql: lockSql(range.sql, ` ORDER BY ${quoteIdent(table.primaryKey[0]!)} LIMIT ${chunk.length + 1}`),
+        typeCast: rawTypeCast,
+        rowsAsArray: true,
+      });
+      // Fewer rows than the limit: the whole range was read and locked.
+      if ((rows as unknown[][]).length <= chunk.length)
+        return { hashes: hashesOf(rows as unknown[][]), range };
+    }
+    const match = keysInSql(
+      table,
+      chunk.map((e) => e.key),
+    );
+    const [rows] = await conn.query({
+      sql: lockSql(match.sql),
+      values: match.params,
+      typeCast: rawTypeCast,
+      rowsAsArray: true,
+    });
+    return { hashes: hashesOf(rows as unknown[][]) };
   }
 
   async existingKeys(table: TableInfo, keys: readonly string[][]): Promise<Set<string>> {

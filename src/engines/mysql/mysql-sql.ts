@@ -70,6 +70,27 @@ export function keysetSql(table: TableInfo, afterKey: string[]): { sql: string; 
   return { sql: `(${disjuncts.join(' OR ')})`, params };
 }
 
+const SIGNED_INTEGER = /^-?[0-9]{1,20}$/;
+const UNSIGNED_INTEGER = /^[0-9]{1,20}$/;
+
+/**
+ * An integer key as an SQL literal, when its text is plainly one: the server reads an integer literal exactly
+ * (no floating point, unlike a string compared with an integer column), and 10,000 literals cost the driver no
+ * escaping and the server no CAST per key. Null when the column is not an integer or the text is not digits.
+ */
+export function integerKeyLiteral(column: ColumnInfo, text: string): string | null {
+  const type = column.dataType.toLowerCase();
+  if (!/^(tiny|small|medium|big)?int\b/.test(type)) return null;
+  return (type.includes('unsigned') ? UNSIGNED_INTEGER : SIGNED_INTEGER).test(text) ? text : null;
+}
+
+/** A one-column integer primary key, the shape whose batches can be locked and deleted as a key range. */
+export function integerKeyColumn(table: TableInfo): ColumnInfo | null {
+  const columns = keyColumns(table);
+  const type = columns.length === 1 ? columns[0]!.dataType.toLowerCase() : '';
+  return /^(tiny|small|medium|big)?int\b/.test(type) ? columns[0]! : null;
+}
+
 /** Matches any of the given keys: `id IN (…)` for a one-column key, an OR of equalities otherwise. */
 export function keysInSql(table: TableInfo, keys: readonly string[][]): { sql: string; params: unknown[] } {
   const columns = keyColumns(table);
@@ -77,6 +98,8 @@ export function keysInSql(table: TableInfo, keys: readonly string[][]): { sql: s
   if (columns.length === 1) {
     const column = columns[0]!;
     const placeholders = keys.map((key) => {
+      const literal = integerKeyLiteral(column, key[0] ?? '');
+      if (literal !== null) return literal;
       const param = keyParam(column, key[0] ?? '');
       params.push(param.value);
       return param.sql;

@@ -1,4 +1,4 @@
-import { decodeRow, encodeRow, splitLines } from '../../../src/codec';
+import { decodeRow, encodeRow, rowEncoder, splitLines } from '../../../src/codec';
 
 /** Text forms the engines produce (see docs/types.md), one per type and edge value. */
 const TEXT_FORMS: [string, string][] = [
@@ -52,5 +52,18 @@ describe('JSON Lines rows', () => {
   it('splits a batch into its lines, the final newline included', () => {
     const text = [encodeRow({ v: 'a\nb' }, ['v']), encodeRow({ v: null }, ['v'])].join('\n') + '\n';
     expect(splitLines(text).map(decodeRow)).toEqual([{ v: 'a\nb' }, { v: null }]);
+  });
+
+  it('encodes with the fast encoder byte for byte as encodeRow does, odd column names included', () => {
+    const values = Object.fromEntries(TEXT_FORMS.map(([name, text]) => [name, text]));
+    for (const columns of [
+      TEXT_FORMS.map(([name]) => name),
+      ['b', 'a', 'missing', 'é"\\'],
+      ['10', 'id', '2'],
+      ['id', '__proto__', 'constructor'],
+    ]) {
+      const row = { ...values, b: null, a: 'x', '10': 'ten', '2': 'two', id: '1', constructor: 'c' };
+      expect(rowEncoder(columns)(row)).toBe(encodeRow(row, columns));
+    }
   });
 });

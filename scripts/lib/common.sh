@@ -16,8 +16,9 @@ if [[ -n $DB_ARCHIVER_INSTANCE && ! $DB_ARCHIVER_INSTANCE =~ ^[a-z0-9][a-z0-9-]{
     "$DB_ARCHIVER_INSTANCE" >&2
   exit 2
 fi
-if [[ ! $PORT_OFFSET =~ ^[0-9]{1,5}$ ]] || ((PORT_OFFSET > 50000)); then
-  printf 'services: DB_ARCHIVER_PORT_OFFSET=%q: use a whole number from 0 to 50000\n' "$PORT_OFFSET" >&2
+# Ports stay below Linux's ephemeral range (32768+), where a client connection may already hold one.
+if [[ ! $PORT_OFFSET =~ ^[0-9]{1,5}$ ]] || ((PORT_OFFSET > 23000)); then
+  printf 'services: DB_ARCHIVER_PORT_OFFSET=%q: use a whole number from 0 to 23000 (every port stays below 32768)\n' "$PORT_OFFSET" >&2
   exit 2
 fi
 if [[ -n $DB_ARCHIVER_INSTANCE ]] && ((PORT_OFFSET == 0)); then

@@ -31,6 +31,24 @@ function textRow(values: unknown[], columns: readonly ColumnInfo[], offset: numb
   return row;
 }
 
+/** A promise that rejects when the connection fails or ends, until `dispose` is called. */
+function connectionLost(connection: CallbackConnection): { promise: Promise<never>; dispose(): void } {
+  let fail: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => (fail = reject));
+  promise.catch(() => undefined); // only ever awaited through Promise.race
+  const onError = (error: Error) => fail(error);
+  const onEnd = () => fail(new Error('Connection to the database ended while reading rows'));
+  connection.on('error', onError);
+  connection.on('end', onEnd);
+  return {
+    promise,
+    dispose() {
+      connection.off('error', onError);
+      connection.off('end', onEnd);
+    },
+  };
+}
+
 export class MysqlEngine implements Engine {
   readonly kind = 'mysql' as const;
   readonly #pool: Pool;
@@ -60,18 +78,32 @@ export class MysqlEngine implements Engine {
   async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow> {
     const { sql, params } = selectBatchSql(query);
     const conn = await this.#pool.getConnection();
+    // The callback connection's stream() reads rows as they arrive instead of buffering the whole result.
+    const callbackConnection = (conn as unknown as { connection: CallbackConnection }).connection;
+    // A connection lost mid-result is reported on the connection, never on the query stream (which would wait
+    // forever), so every read races the connection's own error and end events.
+    const broken = connectionLost(callbackConnection);
+    let finished = false;
+    const stream = callbackConnection
+      .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
+      .stream({ highWaterMark: 1000 });
+    const rows = stream[Symbol.asyncIterator]() as AsyncIterator<unknown[]>;
     try {
-      // The callback connection's stream() reads rows as they arrive instead of buffering the whole result.
-      const callbackConnection = (conn as unknown as { connection: CallbackConnection }).connection;
-      const stream = callbackConnection
-        .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
-        .stream({ highWaterMark: 1000 });
-      for await (const values of stream) {
-        const array = values as unknown[];
+      for (;;) {
+        const next = await Promise.race([rows.next(), broken.promise]);
+        if (next.done) break;
+        const array = next.value;
         yield { row: textRow(array, query.table.columns, 1), rowHash: String(toText(array[0], false)) };
       }
+      finished = true;
     } finally {
-      conn.release();
+      broken.dispose();
+      if (finished) conn.release();
+      else {
+        // Stopped early or broken: the rest of the result is still on the wire, so the session cannot be reused.
+        stream.destroy();
+        conn.destroy();
+      }
     }
   }
 

@@ -187,7 +187,9 @@ wait_healthy() {
   local name=$1 check=$2 timeout=$3 pid=$4 comm=$5 log=$6 cmd=$7 hint=$8 deadline
   deadline=$((SECONDS + timeout))
   until "$check"; do
-    if [[ -n $pid ]] && ! pid_matches "$pid" "$comm"; then
+    # Right after spawn the process may still be setsid or nohup, not yet exec'd into the server.
+    if [[ -n $pid ]] && ! pid_matches "$pid" "$comm" && ! pid_matches "$pid" setsid &&
+      ! pid_matches "$pid" nohup && ! pid_matches "$pid" env; then
       fail "$name" "$cmd" "$log" "process $pid exited during startup; $hint"
     fi
     if ((SECONDS >= deadline)); then

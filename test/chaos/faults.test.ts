@@ -39,7 +39,9 @@ const MULTIPART: Partial<ScenarioOptions> = {
   payloadBytes: 20_000,
   randomPayload: true,
   multipart: true,
-  mutate: true,
+  // Unchanged rows: a retry re-reads the batch and resumes only when its bytes match the parts already stored
+  // (rows changed meanwhile make it start the object afresh, by design).
+  mutate: false,
 };
 
 async function run(options: ScenarioOptions): Promise<ScenarioResult> {
@@ -106,11 +108,11 @@ describe('faults during a batch', () => {
     ['mysql', 'db-net-reset', 'delete', { retried: true }],
     ['postgres', 'db-net-reset', 'verify', {}],
     ['postgres', 's3-net-cut', 'upload', { retried: true }],
-    ['mysql', 's3-net-cut', 'verify', { retried: true }],
+    ['mysql', 's3-net-cut', 'verify', {}],
     ['mysql', 's3-net-slow', 'upload', {}],
     ['mysql', 's3-net-reset', 'upload', { retried: true }],
     ['postgres', 's3-net-reset', 'after-upload', {}],
-    ['mysql', 's3-errors', 'verify', { retried: true }],
+    ['mysql', 's3-errors', 'verify', {}],
     ['postgres', 'minio-restart', 'delete', {}],
     ['postgres', 'temporal-restart', 'extract', {}],
     ['mysql', 'temporal-restart', 'after-upload', {}],

@@ -37,14 +37,20 @@ function connectionLost(connection: CallbackConnection): { promise: Promise<neve
   const promise = new Promise<never>((_, reject) => (fail = reject));
   promise.catch(() => undefined); // only ever awaited through Promise.race
   const onError = (error: Error) => fail(error);
-  const onEnd = () => fail(new Error('Connection to the database ended while reading rows'));
+  const onEnd = () => fail(new Error('Connection to the database ended'));
+  const socket = (connection as unknown as { stream?: NodeJS.EventEmitter; _fatalError?: Error | null })
+    .stream;
+  const fatal = (connection as unknown as { _fatalError?: Error | null })._fatalError;
   connection.on('error', onError);
   connection.on('end', onEnd);
+  socket?.on('close', onEnd);
+  if (fatal) fail(fatal);
   return {
     promise,
     dispose() {
       connection.off('error', onError);
       connection.off('end', onEnd);
+      socket?.off('close', onEnd);
     },
   };
 }
@@ -242,10 +248,18 @@ export class MysqlEngine implements Engine {
 
   async #withConnection<T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
     const conn = await this.#pool.getConnection();
+    // Whatever runs on the session fails as soon as the connection does, rather than waiting on mysql2 to tell it.
+    const broken = connectionLost((conn as unknown as { connection: CallbackConnection }).connection);
     try {
-      return await fn(conn);
-    } finally {
+      const result = await Promise.race([fn(conn), broken.promise]);
       conn.release();
+      return result;
+    } catch (error) {
+      // The session may be broken or mid-transaction: a fresh one is cheaper than finding out.
+      conn.destroy();
+      throw error;
+    } finally {
+      broken.dispose();
     }
   }
 }

@@ -100,7 +100,7 @@ describe('faults during a batch', () => {
     ['mysql', 'db-connections-killed', 'verify', {}],
     ['mysql', 'db-restart', 'extract', {}],
     ['postgres', 'db-restart', 'after-upload', {}],
-    ['postgres', 'db-restart', 'delete', { retried: true }],
+    ['postgres', 'db-restart', 'delete', {}],
     ['postgres', 'db-net-cut', 'extract', { retried: true }],
     ['mysql', 'db-net-cut', 'delete', { retried: true }],
     ['mysql', 'db-net-slow', 'extract', {}],

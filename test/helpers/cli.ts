@@ -30,9 +30,19 @@ export function startWorkerProcess(
   configPath: string,
 ): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ARCHIVER_BIN, 'worker', '--config', configPath, ...(process.env.TEST_WORKER_LOG_LEVEL ? ['--log-level', process.env.TEST_WORKER_LOG_LEVEL] : [])], {
-      env: { ...process.env, ...S3_ENV },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ARCHIVER_BIN,
+        'worker',
+        '--config',
+        configPath,
+        ...(process.env.TEST_WORKER_LOG_LEVEL ? ['--log-level', process.env.TEST_WORKER_LOG_LEVEL] : []),
+      ],
+      {
+        env: { ...process.env, ...S3_ENV },
+      },
+    );
     let output = '';
     const onData = (d: Buffer) => {
       output += d.toString();

@@ -109,7 +109,7 @@ export class S3FaultProxy {
         req.socket.destroy();
       });
       // And the other way round: a client that goes away takes its upstream request with it.
-      req.on('close', () => {
+      res.on('close', () => {
         if (!res.writableFinished) upstream.destroy();
       });
       req.pipe(upstream);

@@ -91,6 +91,22 @@ export class LeaseLostError extends ArchiverError {
   }
 }
 
+/**
+ * Another run holds the lease this run held: it is doing the work now, so this run's delete stops for good (a
+ * lease merely missing, after a lock backend restart, is a LeaseLostError, retried until the holder takes it
+ * again).
+ */
+export class LeaseTakenError extends ArchiverError {
+  constructor(
+    readonly resource: string,
+    readonly holder: string,
+  ) {
+    super(
+      `The lease on ${resource} is now held by another run (${holder}); this run stops before deleting anything.`,
+    );
+  }
+}
+
 /** Someone else holds a live lease on `resource` (`expiresAt`: milliseconds since the epoch). */
 export class LeaseHeldError extends ArchiverError {
   constructor(

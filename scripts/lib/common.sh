@@ -16,8 +16,9 @@ if [[ -n $DB_ARCHIVER_INSTANCE && ! $DB_ARCHIVER_INSTANCE =~ ^[a-z0-9][a-z0-9-]{
     "$DB_ARCHIVER_INSTANCE" >&2
   exit 2
 fi
-if [[ ! $PORT_OFFSET =~ ^[0-9]{1,5}$ ]] || ((PORT_OFFSET > 50000)); then
-  printf 'services: DB_ARCHIVER_PORT_OFFSET=%q: use a whole number from 0 to 50000\n' "$PORT_OFFSET" >&2
+# Ports stay below Linux's ephemeral range (32768+), where a client connection may already hold one.
+if [[ ! $PORT_OFFSET =~ ^[0-9]{1,5}$ ]] || ((PORT_OFFSET > 23000)); then
+  printf 'services: DB_ARCHIVER_PORT_OFFSET=%q: use a whole number from 0 to 23000 (every port stays below 32768)\n' "$PORT_OFFSET" >&2
   exit 2
 fi
 if [[ -n $DB_ARCHIVER_INSTANCE ]] && ((PORT_OFFSET == 0)); then
@@ -186,7 +187,9 @@ wait_healthy() {
   local name=$1 check=$2 timeout=$3 pid=$4 comm=$5 log=$6 cmd=$7 hint=$8 deadline
   deadline=$((SECONDS + timeout))
   until "$check"; do
-    if [[ -n $pid ]] && ! pid_matches "$pid" "$comm"; then
+    # Right after spawn the process may still be setsid or nohup, not yet exec'd into the server.
+    if [[ -n $pid ]] && ! pid_matches "$pid" "$comm" && ! pid_matches "$pid" setsid &&
+      ! pid_matches "$pid" nohup && ! pid_matches "$pid" env; then
       fail "$name" "$cmd" "$log" "process $pid exited during startup; $hint"
     fi
     if ((SECONDS >= deadline)); then

@@ -101,7 +101,9 @@ export function createArchiveBatch(deps: ActivityDeps) {
 
     let uploaded;
     // An early heartbeat lets a cancellation reach even a batch too small for the per-1,000-rows heartbeat.
-    context.heartbeat({ rows: 0 });
+    // It carries the checkpoint along: details replace the previous ones, and a retry that fails before its first
+    // part must still leave the next retry the upload to resume.
+    context.heartbeat({ rows: 0, upload: checkpoint } satisfies ArchiveHeartbeat);
     try {
       await pipeline(
         Readable.from(chunks(rows)),
@@ -115,8 +117,10 @@ export function createArchiveBatch(deps: ActivityDeps) {
     } catch (error) {
       // Keep the upload for the retry after a passing failure; drop it when the run stops, the failure is
       // final, or the parts no longer match (the rows changed): then the retry starts the object afresh.
+      // A cancellation is the run stopping only when it was asked for: an attempt that timed out (its heartbeats
+      // were late, a server was down) or a worker shutting down leaves the upload to the retry that resumes it.
       if (
-        context.cancellationSignal.aborted ||
+        context.cancellationDetails?.cancelRequested === true ||
         isFinal(error) ||
         error instanceof UploadResumeMismatchError ||
         isNoSuchUpload(error)

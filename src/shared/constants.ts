@@ -33,4 +33,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   // Not LeaseLostError: a lease lost for a moment (the lock backend restarted, its session was killed) is taken
   // again by the holder's retry, and the delete, which checks the lease under its row locks, waits for that.
   'LeaseHeldError',
+  'LeaseTakenError',
 ] as const;

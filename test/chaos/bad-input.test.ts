@@ -228,11 +228,55 @@ describe.each(['postgres', 'mysql'] as EngineKind[])(
             ),
           ),
           '--wait',
+          '--no-preflight',
         ]);
         expect(result.code).toBe(1);
         expect(result.stderr).toMatch(/S3 bucket .*-missing does not exist/);
       } finally {
         await noBucket.stop();
+      }
+      expect(await table.ids()).toHaveLength(10);
+      await table.close();
+    });
+
+    it('refuses to start a run whose database or S3 is unreachable, naming the key, with nothing started', async () => {
+      const table = await EventsTable.create(engine, 'unreachable');
+      await table.insert(1, 10, 200, (id) => `row ${id}`);
+      const bucket = await createBucket(s3, 'unreachable');
+      const port1 = (t: EventsTable) => t.url.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1');
+      const wrongPassword = (t: EventsTable) =>
+        engine === 'postgres'
+          ? t.url.replace('://postgres@', '://nobody:secret-password@')
+          : t.url.replace('://root@', '://root:secret-password@');
+      const cases: [string, string, RegExp][] = [
+        [
+          'database',
+          eventsConfigYaml([table], { bucket, urlFor: port1 }),
+          /databases\[0\]\.url .*ECONNREFUSED/,
+        ],
+        [
+          'credentials',
+          eventsConfigYaml([table], { bucket, urlFor: wrongPassword }),
+          /databases\[0\]\.url .*(role "nobody" does not exist|Access denied)/,
+        ],
+        [
+          'S3',
+          eventsConfigYaml([table], { bucket, s3Endpoint: 'http://127.0.0.1:1' }),
+          /storage\.bucket \(.* at http:\/\/127\.0\.0\.1:1\): .*ECONNREFUSED/,
+        ],
+        [
+          'bucket',
+          eventsConfigYaml([table], { bucket: `${bucket}-missing` }),
+          /storage\.bucket \(.*-missing .*\): the bucket does not exist/,
+        ],
+      ];
+      for (const [what, yaml, message] of cases) {
+        const result = await runCli(['run', '--config', configFile(yaml), '--wait']);
+        expect({ what, code: result.code }).toEqual({ what, code: 1 });
+        expect(result.stderr).toMatch(/cannot start the run, nothing was started or changed/);
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr).not.toMatch(/secret-password/);
+        expect(result.stdout).not.toMatch(/archive-fleet-/);
       }
       expect(await table.ids()).toHaveLength(10);
       await table.close();

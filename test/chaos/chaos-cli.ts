@@ -31,6 +31,12 @@ async function main(): Promise<void> {
     )
     .option('--runs <n>', 'number of archival runs', positiveInteger, 20)
     .option('--seed <s>', 'seed of the random choices (same seed, same runs)', positiveInteger, 1)
+    .option(
+      '--from <n>',
+      'start at run n of the seed (the runs before are drawn, not run)',
+      positiveInteger,
+      1,
+    )
     .option('--engine <engine>', 'only postgres or only mysql', (v) => {
       if (v !== 'postgres' && v !== 'mysql') throw new InvalidArgumentError('must be postgres or mysql');
       return v as EngineKind;
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
   const options = program.opts<{
     runs: number;
     seed: number;
+    from: number;
     engine?: EngineKind;
     faults?: FaultKind[];
     json?: string;
@@ -51,6 +58,7 @@ async function main(): Promise<void> {
     const summary = await runSoak(lab, {
       runs: options.runs,
       seed: options.seed,
+      from: options.from,
       engines: options.engine ? [options.engine] : undefined,
       faults: options.faults,
       print: (line) => process.stdout.write(`${line}\n`),

@@ -39,7 +39,9 @@ const MULTIPART: Partial<ScenarioOptions> = {
   payloadBytes: 20_000,
   randomPayload: true,
   multipart: true,
-  mutate: true,
+  // Unchanged rows: a retry re-reads the batch and resumes only when its bytes match the parts already stored
+  // (rows changed meanwhile make it start the object afresh, by design).
+  mutate: false,
 };
 
 async function run(options: ScenarioOptions): Promise<ScenarioResult> {
@@ -54,6 +56,8 @@ function expectSurvived(result: ScenarioResult): void {
   expect({ completed: result.completed, status: result.status, error: result.error }).toMatchObject({
     completed: true,
   });
+  // The worker drained and exited when told to: no step was left hanging by the fault.
+  expect(result.error).toBeUndefined();
   expect(result.verdict.lost).toEqual([]);
   expect(result.verdict.wrongVersion).toEqual([]);
   expect(result.verdict.deletedTwice).toEqual([]);
@@ -94,9 +98,9 @@ describe('faults during a batch', () => {
     ['postgres', 'db-connections-killed', 'delete', { retried: true }],
     ['mysql', 'db-connections-killed', 'delete', { retried: true }],
     ['mysql', 'db-connections-killed', 'verify', {}],
-    ['mysql', 'db-restart', 'extract', { retried: true }],
+    ['mysql', 'db-restart', 'extract', {}],
     ['postgres', 'db-restart', 'after-upload', {}],
-    ['postgres', 'db-restart', 'delete', { retried: true }],
+    ['postgres', 'db-restart', 'delete', {}],
     ['postgres', 'db-net-cut', 'extract', { retried: true }],
     ['mysql', 'db-net-cut', 'delete', { retried: true }],
     ['mysql', 'db-net-slow', 'extract', {}],
@@ -104,11 +108,11 @@ describe('faults during a batch', () => {
     ['mysql', 'db-net-reset', 'delete', { retried: true }],
     ['postgres', 'db-net-reset', 'verify', {}],
     ['postgres', 's3-net-cut', 'upload', { retried: true }],
-    ['mysql', 's3-net-cut', 'verify', { retried: true }],
+    ['mysql', 's3-net-cut', 'verify', {}],
     ['mysql', 's3-net-slow', 'upload', {}],
     ['mysql', 's3-net-reset', 'upload', { retried: true }],
     ['postgres', 's3-net-reset', 'after-upload', {}],
-    ['mysql', 's3-errors', 'verify', { retried: true }],
+    ['mysql', 's3-errors', 'verify', {}],
     ['postgres', 'minio-restart', 'delete', {}],
     ['postgres', 'temporal-restart', 'extract', {}],
     ['mysql', 'temporal-restart', 'after-upload', {}],

@@ -9,6 +9,7 @@ import { connectClient } from '../temporal-client';
 import { printReportSummary } from '../report-summary';
 import { followProgress } from '../follow';
 import { checkSearchAttributes } from '../search-attributes';
+import { preflight } from '../preflight';
 
 interface RunOptions {
   config: string;
@@ -16,6 +17,7 @@ interface RunOptions {
   dryRun?: boolean;
   wait?: boolean;
   json?: boolean;
+  preflight: boolean;
 }
 
 export function registerRun(program: Command, setExitCode: (code: number) => void): void {
@@ -32,11 +34,22 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
     .option('--dry-run', 'report what would be archived, change nothing')
     .option('--wait', 'wait for the run to finish, with progress on stderr')
     .option('--json', 'print the final report as JSON on stdout (implies --wait)')
+    .option('--no-preflight', 'start without first checking that the databases and the bucket are reachable')
     .action(async (options: RunOptions) => {
       const config = loadConfigForCli(options.config);
       const fleet = buildFleetInput(config, { databases: options.database, dryRun: options.dryRun ?? false });
       const client = await connectClient(config.temporal);
       try {
+        if (options.preflight) {
+          const problems = await preflight(config, options.database);
+          if (problems.length > 0) {
+            throw new Error(
+              `cannot start the run, nothing was started or changed:\n  ${problems.join('\n  ')}\n` +
+                'Fix the address, credentials or network above, or pass --no-preflight to start anyway ' +
+                '(a run retries an unreachable database with backoff for several minutes before the table fails).',
+            );
+          }
+        }
         const attributes = await checkSearchAttributes(client, config.temporal.namespace);
         if (!attributes.registered) process.stderr.write(`archiver: warning: ${attributes.warning}\n`);
         const input = { ...fleet, searchAttributes: attributes.registered };

@@ -59,6 +59,30 @@ function integerRange(
   return { low: String(low), high: String(high) };
 }
 
+/** A promise that rejects when the connection fails or ends, until `dispose` is called. */
+function connectionLost(connection: CallbackConnection): { promise: Promise<never>; dispose(): void } {
+  let fail: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => (fail = reject));
+  promise.catch(() => undefined); // only ever awaited through Promise.race
+  const onError = (error: Error) => fail(error);
+  const onEnd = () => fail(new Error('Connection to the database ended'));
+  const socket = (connection as unknown as { stream?: NodeJS.EventEmitter; _fatalError?: Error | null })
+    .stream;
+  const fatal = (connection as unknown as { _fatalError?: Error | null })._fatalError;
+  connection.on('error', onError);
+  connection.on('end', onEnd);
+  socket?.on('close', onEnd);
+  if (fatal) fail(fatal);
+  return {
+    promise,
+    dispose() {
+      connection.off('error', onError);
+      connection.off('end', onEnd);
+      socket?.off('close', onEnd);
+    },
+  };
+}
+
 export class MysqlEngine implements Engine {
   readonly kind = 'mysql' as const;
   readonly #pool: Pool;
@@ -88,18 +112,32 @@ export class MysqlEngine implements Engine {
   async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow> {
     const { sql, params } = selectBatchSql(query);
     const conn = await this.#pool.getConnection();
+    // The callback connection's stream() reads rows as they arrive instead of buffering the whole result.
+    const callbackConnection = (conn as unknown as { connection: CallbackConnection }).connection;
+    // A connection lost mid-result is reported on the connection, never on the query stream (which would wait
+    // forever), so every read races the connection's own error and end events.
+    const broken = connectionLost(callbackConnection);
+    let finished = false;
+    const stream = callbackConnection
+      .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
+      .stream({ highWaterMark: 1000 });
+    const rows = stream[Symbol.asyncIterator]() as AsyncIterator<unknown[]>;
     try {
-      // The callback connection's stream() reads rows as they arrive instead of buffering the whole result.
-      const callbackConnection = (conn as unknown as { connection: CallbackConnection }).connection;
-      const stream = callbackConnection
-        .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
-        .stream({ highWaterMark: 1000 });
-      for await (const values of stream) {
-        const array = values as unknown[];
+      for (;;) {
+        const next = await Promise.race([rows.next(), broken.promise]);
+        if (next.done) break;
+        const array = next.value;
         yield { row: textRow(array, query.table.columns, 1), rowHash: String(toText(array[0], false)) };
       }
+      finished = true;
     } finally {
-      conn.release();
+      broken.dispose();
+      if (finished) conn.release();
+      else {
+        // Stopped early or broken: the rest of the result is still on the wire, so the session cannot be reused.
+        stream.destroy();
+        conn.destroy();
+      }
     }
   }
 
@@ -278,10 +316,18 @@ export class MysqlEngine implements Engine {
 
   async #withConnection<T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
     const conn = await this.#pool.getConnection();
+    // Whatever runs on the session fails as soon as the connection does, rather than waiting on mysql2 to tell it.
+    const broken = connectionLost((conn as unknown as { connection: CallbackConnection }).connection);
     try {
-      return await fn(conn);
-    } finally {
+      const result = await Promise.race([fn(conn), broken.promise]);
       conn.release();
+      return result;
+    } catch (error) {
+      // The session may be broken or mid-transaction: a fresh one is cheaper than finding out.
+      conn.destroy();
+      throw error;
+    } finally {
+      broken.dispose();
     }
   }
 }

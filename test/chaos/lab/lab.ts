@@ -11,8 +11,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from './toxiproxy';
 
-const OFFSET = 10_000;
-export const LAB_ENV = { DB_ARCHIVER_INSTANCE: 'chaos', DB_ARCHIVER_PORT_OFFSET: String(OFFSET) };
+// A second lab can run beside the first (say a soak while the suite runs): CHAOS_LAB_INSTANCE=chaos2
+// CHAOS_LAB_OFFSET=20000.
+const OFFSET = Number(process.env.CHAOS_LAB_OFFSET ?? 10_000);
+export const LAB_ENV = {
+  DB_ARCHIVER_INSTANCE: process.env.CHAOS_LAB_INSTANCE ?? 'chaos',
+  DB_ARCHIVER_PORT_OFFSET: String(OFFSET),
+};
 
 const port = (base: number) => base + OFFSET;
 

@@ -94,12 +94,23 @@ export class S3FaultProxy {
           this.record({ ...seen, status: upstreamRes.statusCode ?? 0, injected: false });
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.pipe(res);
+          // Cut in the middle of the body: the client's connection breaks too, as it would on a real network.
+          const breakClient = () => {
+            if (!upstreamRes.complete) req.socket.destroy();
+          };
+          upstreamRes.on('aborted', breakClient);
+          upstreamRes.on('error', breakClient);
+          upstreamRes.on('close', breakClient);
         },
       );
       upstream.on('error', () => {
-        this.record({ ...seen, status: 502, injected: false });
+        if (!res.headersSent) this.record({ ...seen, status: 502, injected: false });
         // The connection to MinIO broke (a cut network, a restart): the client sees its connection reset.
         req.socket.destroy();
+      });
+      // And the other way round: a client that goes away takes its upstream request with it.
+      res.on('close', () => {
+        if (!res.writableFinished) upstream.destroy();
       });
       req.pipe(upstream);
     });

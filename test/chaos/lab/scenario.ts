@@ -613,10 +613,12 @@ export async function runScenario(
     await writer.stop();
     log(`writer changed ${writer.changed.size} rows, ${writer.errors} errors ${writer.lastError}`);
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    let exitTimer: NodeJS.Timeout | undefined;
     const exited = await Promise.race([
       stopProcess(worker.child).then(() => true),
-      sleep(45_000).then(() => false),
+      new Promise<boolean>((resolve) => (exitTimer = setTimeout(() => resolve(false), 45_000))),
     ]);
+    clearTimeout(exitTimer);
     if (!exited) {
       // A worker that cannot drain is a finding in itself: say so, then make room for the next run.
       error ??= 'the worker did not exit within 45 s of SIGTERM';

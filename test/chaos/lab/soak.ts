@@ -19,6 +19,8 @@ import {
 export interface SoakOptions {
   runs: number;
   seed: number;
+  /** Start at this run (1-based): the earlier runs are drawn but not run, so run numbers keep their scenarios. */
+  from?: number;
   engines?: EngineKind[];
   faults?: FaultKind[];
   /** Called with each finished run's line. */
@@ -87,8 +89,16 @@ export async function runSoak(lab: LabContext, options: SoakOptions): Promise<So
   const runs: SoakRun[] = [];
   for (let index = 1; index <= options.runs; index++) {
     const scenario = drawScenario(random, options);
+    if (index < (options.from ?? 1)) continue;
     // The writer draws from its own generator, so a soak's scenarios do not depend on how many rows it changed.
-    const result = await runScenario(lab, scenario, seededRandom(options.seed * 100_003 + index));
+    let result: ScenarioResult;
+    try {
+      result = await runScenario(lab, scenario, seededRandom(options.seed * 100_003 + index));
+    } catch (error) {
+      // The lab itself failed (a server that would not start, say): that run counts as not completed.
+      options.print?.(`run ${index}/${options.runs}: the lab failed: ${String(error)}`);
+      throw error;
+    }
     runs.push({ index, options: scenario, result });
     const v = result.verdict;
     options.print?.(

@@ -6,6 +6,12 @@ import { createGunzip } from 'node:zlib';
 import { ChecksumMismatchError } from '../errors';
 import { headObject, type BatchMeta } from '../storage';
 
+/** An error raised by zlib itself (corrupt or truncated gzip data), as opposed to one from the download. */
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
 /**
  * Checks that S3 still holds the data object exactly as it was uploaded: same size, same S3 SHA-256 checksum.
  * @throws ChecksumMismatchError (not retried) when it differs.
@@ -27,7 +33,7 @@ export async function assertStoredAsUploaded(s3: S3Client, bucket: string, meta:
  * decompressed bytes as they come, and lines are found by scanning the bytes for newlines; only the lines
  * `wanted` accepts (all by default) are decoded and passed on, so checking a sample of a batch costs little more
  * than decompressing it. An object that does not decompress is damaged, which no retry mends: that is a
- * ChecksumMismatchError too.
+ * ChecksumMismatchError too; a download that breaks off is not (its error is rethrown, and retried).
  */
 export async function readObjectLines(
   s3: S3Client,
@@ -71,6 +77,9 @@ export async function readObjectLines(
       }
     });
   } catch (error) {
+    // Only zlib's own errors say the bytes are damaged. A download cut short (a reset or cut network, a timeout)
+    // surfaces as the response's error, which the gunzip stream is destroyed with: that one is retried.
+    if (!isZlibError(error)) throw error;
     throw new ChecksumMismatchError(key, expectedSha256, `unreadable (${(error as Error).message})`);
   }
   // A last line without its newline still counts, as it would for any line reader.

@@ -7,9 +7,9 @@
 #   bash scripts/services.sh status [SERVICE...]  one line per service; exit 0 only if all are up
 #   bash scripts/services.sh env                  export lines (tool paths, S3 credentials)
 #
-# SERVICE: postgres mariadb redis minio temporal toxiproxy, or `tools` (only
-# install the pinned binaries, including the Temporal test server). No SERVICE
-# means all of them. Layout, ports and pins: docs/services.md.
+# SERVICE: postgres postgres-replica mariadb mariadb-replica redis minio temporal
+# toxiproxy, or `tools` (only install the pinned binaries, including the Temporal
+# test server). No SERVICE means all of them. Layout, ports and pins: docs/services.md.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +23,10 @@ source "$SCRIPT_DIR/lib/tools.sh"
 source "$SCRIPT_DIR/lib/postgres.sh"
 # shellcheck source=lib/mariadb.sh
 source "$SCRIPT_DIR/lib/mariadb.sh"
+# shellcheck source=lib/postgres-replica.sh
+source "$SCRIPT_DIR/lib/postgres-replica.sh"
+# shellcheck source=lib/mariadb-replica.sh
+source "$SCRIPT_DIR/lib/mariadb-replica.sh"
 # shellcheck source=lib/redis.sh
 source "$SCRIPT_DIR/lib/redis.sh"
 # shellcheck source=lib/minio.sh
@@ -32,11 +36,15 @@ source "$SCRIPT_DIR/lib/temporal.sh"
 # shellcheck source=lib/toxiproxy.sh
 source "$SCRIPT_DIR/lib/toxiproxy.sh"
 
-ALL_SERVICES=(postgres mariadb redis minio temporal toxiproxy)
+# In start order: each replica after its primary (`down` goes the other way).
+ALL_SERVICES=(postgres postgres-replica mariadb mariadb-replica redis minio temporal toxiproxy)
 
-# usage [STATUS]: print the header comment above (lines 3-12), exit STATUS (2).
+# fn SERVICE: the prefix of its functions (postgres-replica -> postgres_replica_up, ...).
+fn() { printf '%s' "${1//-/_}"; }
+
+# usage [STATUS]: print the header comment above (lines 3-13), exit STATUS (2).
 usage() {
-  sed -n '3,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+  sed -n '3,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
   exit "${1:-2}"
 }
 
@@ -52,7 +60,7 @@ select_targets() {
   for arg in "$@"; do
     case $arg in
       tools) all_tools=1 ;;
-      postgres | mariadb | redis | minio | temporal | toxiproxy) ;;
+      postgres | postgres-replica | mariadb | mariadb-replica | redis | minio | temporal | toxiproxy) ;;
       *) say "unknown service '$arg' (known: ${ALL_SERVICES[*]} tools)"; usage ;;
     esac
   done
@@ -79,7 +87,7 @@ cmd_up() {
 
   # 1. Debian packages, in one apt-get run (apt-get update only if needed).
   for svc in "${SERVICES[@]}"; do
-    mapfile -t more < <("${svc}_packages")
+    mapfile -t more < <("$(fn "$svc")_packages")
     pkgs+=("${more[@]}")
   done
   for tool in "${TOOLS[@]}"; do
@@ -97,7 +105,7 @@ cmd_up() {
   for tool in "${TOOLS[@]}"; do "tool_$tool"; done
 
   # 3. Services.
-  for svc in "${SERVICES[@]}"; do "${svc}_up"; done
+  for svc in "${SERVICES[@]}"; do "$(fn "$svc")_up"; done
   say "up ... done in $(elapsed "$start") (status: bash scripts/services.sh status; env: eval \"\$(bash scripts/services.sh env)\")"
 }
 
@@ -106,14 +114,14 @@ cmd_down() {
   select_targets "$@"
   ensure_layout
   take_lock
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do "${SERVICES[i]}_down"; done
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do "$(fn "${SERVICES[i]}")_down"; done
 }
 
 cmd_status() {
   local svc rc=0 line
   select_targets "$@"
   for svc in "${SERVICES[@]}"; do
-    line=$("${svc}_status")
+    line=$("$(fn "$svc")_status")
     printf '%s\n' "$line"
     [[ $(awk '{ print $3 }' <<<"$line") == up ]] || rc=1
   done

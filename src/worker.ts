@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config, MetricsConfig } from './config';
 import { createActivities } from './activities';
 import { EngineRegistry } from './engines';
+import { ReplicaRegistry } from './engines/replica-lag';
 import { createS3Client } from './storage';
 import { createLockBackend } from './locks';
 import { temporalLogger } from './logging';
@@ -113,7 +114,13 @@ export async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     workflowBundle: { code: await workflowBundle(logger) },
-    activities: createActivities({ engines, s3, locks, storage: config.storage }),
+    activities: createActivities({
+      engines,
+      s3,
+      locks,
+      replicas: new ReplicaRegistry(config.databases),
+      storage: config.storage,
+    }),
     interceptors: { activity: [archiverActivityInterceptors(metrics)] },
     // In-flight batches get time to finish on SIGTERM; what does not finish is retried from its deterministic keys.
     shutdownGraceTime: config.worker.shutdownGraceMs,

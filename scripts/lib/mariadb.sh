@@ -99,6 +99,8 @@ mariadb_up() {
     --socket="$MARIADB_SOCKET" --pid-file="$MARIADB_OWN_PIDFILE"
     --max-allowed-packet=256M --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
     --skip-name-resolve
+    # A binary log for the replica (mariadb-replica); row-based, kept a day.
+    --server-id=1 --log-bin=mariadb-bin --binlog-format=ROW --expire-logs-days=1
   )
   cmd="$(command -v mariadbd || echo mariadbd) $(quote "${args[@]}")"
   if pid=$(mariadb_pid); then

@@ -77,6 +77,8 @@ listen_addresses = '$PG_HOST'
 port = $PG_PORT
 max_connections = 200
 unix_socket_directories = '$PG_SOCKDIR'
+# The standby (postgres-replica) streams from here; this much WAL stays for it while it is stopped.
+wal_keep_size = '512MB'
 EOF
   own_path "$PG_OS_USER" "$PG_DATA/db-archiver.conf"
 }

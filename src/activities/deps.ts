@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EngineRegistry } from '../engines';
 import type { LockBackend } from '../locks';
+import type { ReplicaRegistry } from '../engines/replica-lag';
 
 /** What the activities need from the worker's composition root; nothing here is created by an activity. */
 export interface ActivityDeps {
@@ -8,6 +9,11 @@ export interface ActivityDeps {
   s3: S3Client;
   /** The configured lease backend (a no-op one for `lock.backend: none`). */
   locks: LockBackend;
+  /**
+   * The databases' replicas (`replicaUrl`) for the replica-lag check; without it a run that checks replica lag
+   * fails with ReplicaNotConfiguredError.
+   */
+  replicas?: ReplicaRegistry;
   storage: {
     bucket: string;
     prefix: string;

@@ -13,6 +13,7 @@ import { createPrepareTable } from './prepare-table';
 import { createSaveWatermark } from './save-watermark';
 import { withPoolRecovery } from './pool-recovery';
 import { createVerifyArchiveActivities } from './verify-archive';
+import { createReplicaLag } from './replica-lag';
 
 export type { ActivityDeps } from './deps';
 
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     listArchivedBatches: createListArchivedBatches(deps),
     prepareRestoreTarget: createPrepareRestoreTarget(deps),
     restoreBatch: createRestoreBatch(deps),
+    replicaLag: createReplicaLag(deps),
     ...createVerifyArchiveActivities(deps),
   });
 }

@@ -1,5 +1,13 @@
-import type { Config } from '../config';
-import { fleetMemo, fleetSummary, type FleetInput, type StorageSummary, type TableSpec } from '../shared';
+import type { SearchAttributePair } from '@temporalio/common';
+import { loadProtectionOf, type Config } from '../config';
+import {
+  databaseSearchAttributes,
+  fleetMemo,
+  fleetSummary,
+  type FleetInput,
+  type StorageSummary,
+  type TableSpec,
+} from '../shared';
 import { UsageError } from './load-config-or-exit';
 
 /**
@@ -27,9 +35,11 @@ export function buildFleetInput(
     ...(config.lock.backend !== 'none'
       ? { lease: { ttlMs: config.lock.ttlMs, refreshMs: config.lock.refreshMs } }
       : {}),
+    ...(config.run.maxRunTimeMs !== undefined ? { maxRunTimeMs: config.run.maxRunTimeMs } : {}),
     databases: selected.map((d) => ({
       database: d.name,
       engine: d.engine,
+      ...loadProtectionOf(d),
       tables: d.tables.map((t): TableSpec => ({
         name: t.name,
         timestampColumn: t.timestampColumn,
@@ -45,15 +55,22 @@ export function buildFleetInput(
   };
 }
 
+/** What a fleet run shows in the Temporal Web UI, given to `workflow.start` and to a schedule's action alike. */
+export interface FleetDisplay {
+  memo: Record<string, unknown>;
+  staticSummary: string;
+  /** Only when the run sets search attributes (`input.searchAttributes`) and archives one database. */
+  typedSearchAttributes?: SearchAttributePair[];
+}
+
 /**
  * What the fleet workflow shows in the Temporal Web UI: a memo with the configuration summary (databases,
- * tables, batch sizes, dry run, bucket and prefix) and a one-line summary. No connection string or lock URL is
- * read, and the storage endpoint loses any user, password and query string it might carry.
+ * tables, batch sizes, dry run, bucket and prefix), a one-line summary and, for a run of one database, the
+ * ArchiverDatabase (and ArchiverTable) search attributes its database workflow has, so that filtering by
+ * database finds the run too. A Keyword holds one value, so a fleet of several databases has none. No
+ * connection string or lock URL is read, and the storage endpoint loses any user, password and query string.
  */
-export function fleetDisplay(
-  config: Config,
-  input: FleetInput,
-): { memo: Record<string, unknown>; staticSummary: string } {
+export function fleetDisplay(config: Config, input: FleetInput): FleetDisplay {
   const storage: StorageSummary = {
     bucket: config.storage.bucket,
     prefix: config.storage.prefix,
@@ -61,9 +78,13 @@ export function fleetDisplay(
       ? { endpoint: withoutCredentials(config.storage.endpoint) }
       : {}),
   };
+  const only = input.databases.length === 1 ? input.databases[0] : undefined;
   return {
     memo: fleetMemo(input, { storage, lockBackend: config.lock.backend }),
     staticSummary: fleetSummary(input, storage),
+    ...(input.searchAttributes === true && only
+      ? { typedSearchAttributes: databaseSearchAttributes(only) }
+      : {}),
   };
 }
 

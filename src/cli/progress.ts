@@ -44,6 +44,26 @@ export async function fetchProgress(client: Client, workflowId: string): Promise
   return progress;
 }
 
+/** `, waiting for the replica: lag 42s, over the 10s limit, since 21:30:05Z` and the like. */
+export function loadNote(view: DatabaseProgressView, nowMs = Date.now()): string {
+  const notes: string[] = [];
+  const waiting = view.waiting;
+  if (waiting?.reason === 'replica-lag') {
+    const lag =
+      waiting.lagSeconds === null
+        ? `lag unknown${waiting.problem ? ` (${waiting.problem})` : ''}`
+        : `lag ${waiting.lagSeconds}s${waiting.problem ? ` (${waiting.problem})` : ''}`;
+    const since = Math.max(0, Math.round((nowMs - Date.parse(waiting.since)) / 1000));
+    notes.push(
+      `waiting for the replica: ${lag}, limit ${waiting.maxSeconds}s (maxReplicaLag), waiting ${since}s since ${waiting.since}`,
+    );
+  } else if (waiting?.reason === 'throttle') {
+    notes.push(`sleeping between batches until ${waiting.until}`);
+  }
+  if (view.stopsAt) notes.push(`stops at ${view.stopsAt} (maxRunTime)`);
+  return notes.map((note) => `, ${note}`).join('');
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MB`;
 }
@@ -58,7 +78,7 @@ export function formatProgress(progress: RunProgress): string[] {
   for (const name of names) {
     const view = details.get(name);
     const status = progress.fleet?.databases.find((d) => d.database === name)?.status ?? 'running';
-    lines.push(`  ${name}: ${status}${view?.paused ? ', paused' : ''}`);
+    lines.push(`  ${name}: ${status}${view?.paused ? ', paused' : ''}${view ? loadNote(view) : ''}`);
     for (const t of view?.tables ?? []) {
       const rate =
         t.status === 'running' ? `, ${t.rowsPerSecond} rows/s, at key ${JSON.stringify(t.currentKey)}` : '';

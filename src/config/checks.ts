@@ -93,6 +93,42 @@ export function checkDatabase(database: DatabaseShape, ctx: Context): void {
   });
 }
 
+/**
+ * Load protection's replica check needs both keys: the limit and the replica it applies to. A replica of the
+ * wrong engine, or the database itself, would give a lag that means nothing (or no lag at all).
+ */
+export function checkReplica(
+  database: { engine: EngineName; url: string; maxReplicaLag?: string; replicaUrl?: string },
+  ctx: Context,
+): void {
+  const { engine, url, maxReplicaLag, replicaUrl } = database;
+  if (maxReplicaLag !== undefined && replicaUrl === undefined) {
+    problem(
+      ctx,
+      ['replicaUrl'],
+      'is required when maxReplicaLag is set: add the URL of the replica whose lag to watch, or remove maxReplicaLag',
+    );
+  }
+  if (replicaUrl === undefined) return;
+  if (maxReplicaLag === undefined) {
+    problem(
+      ctx,
+      ['maxReplicaLag'],
+      'is required when replicaUrl is set: add the most replica lag to allow (e.g. maxReplicaLag: 30s), or remove replicaUrl',
+    );
+  }
+  const wrong = schemeProblem(replicaUrl, URL_SCHEMES[engine]);
+  if (wrong !== undefined) {
+    problem(ctx, ['replicaUrl'], `${wrong} for engine ${engine}: the replica has the database's engine`);
+  } else if (replicaUrl === url) {
+    problem(
+      ctx,
+      ['replicaUrl'],
+      'is the same as url: it must name a replica of the database, not the database',
+    );
+  }
+}
+
 export function checkUniqueNames(databases: readonly { name: string }[], ctx: Context): void {
   if (!Array.isArray(databases)) return;
   const seen = new Map<string, number>();

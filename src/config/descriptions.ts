@@ -72,6 +72,11 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
     description:
       'How long a batch activity may go without a heartbeat before Temporal retries it on another worker (a worker that died is noticed after this long).',
   },
+  'run.maxRunTime': {
+    description:
+      'Stop the run at a batch boundary once it has run this long (like pt-archiver `--run-time`); never in the middle of a batch. Tables left unfinished are reported `stopped` (exit code 0) and the next run goes on; `archiver run --max-run-time` overrides it. Leave it out for no limit (docs/load-protection.md).',
+    example: 'maxRunTime: 4h',
+  },
   worker: {
     description: 'Settings of `archiver worker`.',
     example: 'worker: { maxConcurrentActivities: 32, metrics: { port: 9464 } }',
@@ -157,6 +162,32 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
   'databases[].watermarkStore': {
     description:
       'Where archive-only tables (`delete: false`) keep their watermark: in S3 beside the archives, or in a `db_archiver_state` table in this database.',
+  },
+  'databases[].sleepBetweenBatches': {
+    description:
+      'Load protection: pause this long after every batch (like pt-archiver `--sleep`); `0s` is off. A Temporal timer, so a sleeping run survives worker restarts (docs/load-protection.md).',
+    example: 'sleepBetweenBatches: 500ms',
+  },
+  'databases[].maxRowsPerSecond': {
+    description:
+      'Load protection: after each batch the run sleeps long enough that the rows it archived and deleted, averaged since the database started (or since its last wait for the replica or a pause), stay under this rate. Leave it out for no limit.',
+    example: 'maxRowsPerSecond: 2000',
+  },
+  'databases[].maxReplicaLag': {
+    description:
+      'Load protection: before each batch the lag of the replica at `replicaUrl` must be at most this; while it is more, or unknown (replication stopped, replica unreachable), the run waits and says so in `archiver status` and the logs (like pt-archiver `--check-slave-lag` with `--max-lag`).',
+    allowed: 'a duration; requires `replicaUrl`',
+    example: 'maxReplicaLag: 30s',
+  },
+  'databases[].replicaUrl': {
+    description:
+      'The replica whose lag `maxReplicaLag` limits: a PostgreSQL streaming standby or a MySQL/MariaDB replica of this database, same engine as `url`. Only the worker reads it; its password is redacted like `url`’s. The user needs no privileges on PostgreSQL, `REPLICA MONITOR` (MariaDB) or `REPLICATION CLIENT` (MySQL).',
+    allowed: 'a URL whose scheme matches `engine`, not the same as `url`; requires `maxReplicaLag`',
+    example: "replicaUrl: '${SHOP_REPLICA_URL}'",
+  },
+  'databases[].replicaCheckEvery': {
+    description: 'While the run waits for the replica, how often its lag is checked again.',
+    example: 'replicaCheckEvery: 10s',
   },
   'databases[].tables': {
     description: 'The tables to archive from this database.',

@@ -90,8 +90,11 @@ export function numberBetween(min: number, max: number) {
   return z.number({ error: message }).min(min, { error: message }).max(max, { error: message });
 }
 
-/** Duration text like `90d`; kept as written, converted with parseDuration where the section is assembled. */
-export function duration() {
+/**
+ * Duration text like `90d`; kept as written, converted with parseDuration where the section is assembled.
+ * `allowZero` accepts `0s` for keys where zero means "off" (`sleepBetweenBatches`).
+ */
+export function duration(options: { allowZero?: boolean } = {}) {
   // Each check passes text the previous one refused, so one mistake yields one message.
   const inRange = (value: string, test: (ms: number | undefined) => boolean) =>
     !DURATION_PATTERN.test(value) || test(tryParseDuration(value));
@@ -101,5 +104,7 @@ export function duration() {
     .refine((value) => inRange(value, (ms) => ms !== undefined), {
       error: 'is too long to count in milliseconds',
     })
-    .refine((value) => inRange(value, (ms) => ms !== 0), { error: 'must be longer than zero' });
+    .refine((value) => options.allowZero === true || inRange(value, (ms) => ms !== 0), {
+      error: 'must be longer than zero',
+    });
 }

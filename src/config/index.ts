@@ -4,7 +4,8 @@
  */
 export { loadConfig, parseConfig } from './load';
 export { ConfigError } from './errors';
-export { parseDuration } from './duration';
+export { parseDuration, tryParseDuration, DURATION_HINT } from './duration';
+export { loadProtectionOf } from './load-protection';
 export { redactUrl, LOG_REDACT_PATHS } from './redact';
 export type {
   Config,

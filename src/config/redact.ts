@@ -21,10 +21,17 @@ export function redactUrl(url: string): string {
 
 /** Keys whose values are never repeated in error messages: connection strings and anything password-like. */
 export function isSecretKey(key: string): boolean {
-  return /^(url|uri|dsn|connectionString|password|passwd)$|secret|token/i.test(key);
+  return /^(url|uri|dsn|connectionString|password|passwd|replicaUrl)$|secret|token/i.test(key);
 }
 
-const SECRET_LOG_KEYS = ['url', 'connectionString', 'password', 'secretAccessKey', 'sessionToken'];
+const SECRET_LOG_KEYS = [
+  'url',
+  'replicaUrl',
+  'connectionString',
+  'password',
+  'secretAccessKey',
+  'sessionToken',
+];
 
 // pino's wildcard matches exactly one level, so each key is listed at the depths a log call realistically
 // reaches: `{ url }`, `{ database: { url } }`, `{ config: { lock: { url } } }`, `{ config: { databases: [{ url }] } }`.
@@ -35,6 +42,8 @@ export const LOG_REDACT_PATHS: string[] = [
   ...SECRET_LOG_KEYS.flatMap((key) => DEPTHS.map((depth) => `${depth}${key}`)),
   'databases[*].url',
   '*.databases[*].url',
+  'databases[*].replicaUrl',
+  '*.databases[*].replicaUrl',
   'lock.url',
   '*.lock.url',
 ];

@@ -4,6 +4,7 @@ import {
   checkDatabase,
   checkLeaseTiming,
   checkLockTarget,
+  checkReplica,
   checkUniqueNames,
   checkVerifyBounds,
   whenValid,
@@ -11,7 +12,7 @@ import {
 import { parseDuration } from './duration';
 import * as field from './fields';
 import { IDENTIFIER_PATTERN, qualifyTableName, TABLE_NAME_PATTERN } from './table-name';
-import type { DatabaseConfig, LockConfig, StorageConfig, TableConfig } from './types';
+import type { DatabaseConfig, LockConfig, RunConfig, StorageConfig, TableConfig } from './types';
 import { databaseInUrl } from './urls';
 
 /** The configuration file's schema: key names, types, bounds and defaults. The output is a Config (types.ts). */
@@ -59,11 +60,13 @@ const run = field
   .section({
     concurrency: field.integerBetween(1, 64).default(2),
     heartbeatTimeout: field.duration().default('2m'),
+    maxRunTime: field.duration().optional(),
   })
-  .transform(({ heartbeatTimeout, ...rest }) => ({
+  .transform(({ heartbeatTimeout, maxRunTime, ...rest }): RunConfig => ({
     ...rest,
     heartbeatTimeout,
     heartbeatTimeoutMs: parseDuration(heartbeatTimeout),
+    ...(maxRunTime !== undefined ? { maxRunTime, maxRunTimeMs: parseDuration(maxRunTime) } : {}),
   }));
 
 // Off unless the section is present: two workers on one host would otherwise fight over a default port.
@@ -153,11 +156,25 @@ const database = field
     url: field.text(),
     pool: field.integerBetween(1, 100).default(4),
     watermarkStore: field.oneOf(['s3', 'database']).default('s3'),
+    // Load protection (docs/load-protection.md).
+    sleepBetweenBatches: field.duration({ allowZero: true }).default('0s'),
+    maxRowsPerSecond: field.positiveInteger().optional(),
+    maxReplicaLag: field.duration().optional(),
+    replicaUrl: field.optionalText(),
+    replicaCheckEvery: field.duration().default('5s'),
     tables: field.list(table, 'table'),
   })
   .superRefine(checkDatabase, whenValid('engine'))
-  .transform((db): DatabaseConfig => ({
+  .superRefine(checkReplica, whenValid('engine', 'url', 'maxReplicaLag', 'replicaUrl'))
+  .transform(({ maxReplicaLag, replicaUrl, maxRowsPerSecond, ...db }): DatabaseConfig => ({
     ...db,
+    sleepBetweenBatchesMs: parseDuration(db.sleepBetweenBatches),
+    ...(maxRowsPerSecond !== undefined ? { maxRowsPerSecond } : {}),
+    // checkReplica makes these two come together; a replica without a limit is never contacted.
+    ...(maxReplicaLag !== undefined && replicaUrl !== undefined
+      ? { maxReplicaLag, maxReplicaLagMs: parseDuration(maxReplicaLag), replicaUrl }
+      : {}),
+    replicaCheckEveryMs: parseDuration(db.replicaCheckEvery),
     tables: db.tables.map(({ name, ...rest }) => ({
       name,
       // checkDatabase has already refused names that cannot be qualified, so the fallback never applies.

@@ -43,6 +43,9 @@ export interface RunConfig {
   /** How long a batch activity may go without a heartbeat before another worker retries it; default `2m`. */
   readonly heartbeatTimeout: string;
   readonly heartbeatTimeoutMs: number;
+  /** The run stops at a batch boundary once it is this old; absent: no limit (docs/load-protection.md). */
+  readonly maxRunTime?: string;
+  readonly maxRunTimeMs?: number;
 }
 
 export interface WorkerConfig {
@@ -95,6 +98,19 @@ export interface DatabaseConfig {
   /** Where archive-only tables keep their watermark: `s3` (the table's `_state/`) or `database` (a
    * `db_archiver_state` table in this database); default `s3`. */
   readonly watermarkStore: 's3' | 'database';
+  /** Pause after every batch; `0s` (the default) is off. */
+  readonly sleepBetweenBatches: string;
+  readonly sleepBetweenBatchesMs: number;
+  /** Rows per second the run's average stays under; absent: unlimited. */
+  readonly maxRowsPerSecond?: number;
+  /** Before each batch the replica's lag must be at most this; present exactly when replicaUrl is. */
+  readonly maxReplicaLag?: string;
+  readonly maxReplicaLagMs?: number;
+  /** The replica to watch, same engine as `url`; may carry a password like `url`. */
+  readonly replicaUrl?: string;
+  /** How often the lag is re-checked while the run waits for the replica; default `5s`. */
+  readonly replicaCheckEvery: string;
+  readonly replicaCheckEveryMs: number;
   /** At least one; unique within the database by qualifiedName. */
   readonly tables: readonly TableConfig[];
 }

@@ -34,4 +34,8 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   // again by the holder's retry, and the delete, which checks the lease under its row locks, waits for that.
   'LeaseHeldError',
   'LeaseTakenError',
+  // Load protection's replica check (src/engines/replica-errors.ts): a misconfigured replica stays misconfigured.
+  'ReplicaNotConfiguredError',
+  'NotAReplicaError',
+  'ReplicaCheckError',
 ] as const;

@@ -9,7 +9,7 @@ export const resumeSignal = defineSignal('resume');
 
 export interface TableProgress {
   table: string;
-  status: 'pending' | 'running' | 'completed' | 'failed';
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'stopped';
   batches: number;
   rows: number;
   deleted: number;
@@ -21,9 +21,23 @@ export interface TableProgress {
   error?: string;
 }
 
+/**
+ * Why a database run is waiting between two batches, and since when (ISO instants):
+ * - `replica-lag`: the replica is behind by more than `maxSeconds` (`lagSeconds` null: unknown, `problem` says
+ *   why); re-checked every `replicaCheckEvery` until it has caught up;
+ * - `throttle`: `sleepBetweenBatches` or `maxRowsPerSecond` pacing, until `until`.
+ */
+export type WaitingView =
+  | { reason: 'replica-lag'; lagSeconds: number | null; maxSeconds: number; since: string; problem?: string }
+  | { reason: 'throttle'; since: string; until: string };
+
 export interface DatabaseProgressView {
   database: string;
   paused: boolean;
+  /** Present while the run waits between batches for load protection (docs/load-protection.md). */
+  waiting?: WaitingView;
+  /** When `run.maxRunTime` stops the run (ISO instant); absent without a time limit. */
+  stopsAt?: string;
   tables: TableProgress[];
 }
 
@@ -32,7 +46,7 @@ export interface FleetProgressView {
   databases: {
     database: string;
     workflowId: string;
-    status: 'pending' | 'running' | 'completed' | 'failed';
+    status: 'pending' | 'running' | 'completed' | 'failed' | 'stopped';
   }[];
 }
 

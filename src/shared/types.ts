@@ -41,6 +41,26 @@ export interface DatabaseInput {
   lease?: LeaseSettings;
   /** Heartbeat timeout of the batch activities (`run.heartbeatTimeout`); default 2 minutes. */
   heartbeatTimeoutMs?: number;
+  /** Pacing and the replica-lag check of this database (docs/load-protection.md); absent: none. */
+  loadProtection?: LoadProtection;
+  /** The run stops at a batch boundary once `startedAtMs + maxRunTimeMs` has passed (`run.maxRunTime`). */
+  maxRunTimeMs?: number;
+  /** Whether the namespace has the archiver's search attributes (FleetInput.searchAttributes). */
+  searchAttributes?: boolean;
+}
+
+/**
+ * How gently a database is archived (docs/load-protection.md). Every field is optional; none set means batches
+ * follow each other as fast as the database allows. Never a connection string: the worker finds the replica to
+ * watch in its own configuration, by database name.
+ */
+export interface LoadProtection {
+  /** Pause after every batch (`sleepBetweenBatches`). */
+  sleepBetweenBatchesMs?: number;
+  /** Average rows per second since the database's run started (or since its last wait) stays under this. */
+  maxRowsPerSecond?: number;
+  /** Before each batch the replica's lag must be known and at most `maxMs`; otherwise the run waits. */
+  replicaLag?: { maxMs: number; checkEveryMs: number };
 }
 
 export interface LeaseSettings {
@@ -57,13 +77,22 @@ export interface LeaseRef {
 export interface FleetInput {
   databases: Omit<
     DatabaseInput,
-    'runId' | 'startedAtMs' | 'dryRun' | 'historyEventsLimit' | 'lease' | 'heartbeatTimeoutMs'
+    | 'runId'
+    | 'startedAtMs'
+    | 'dryRun'
+    | 'historyEventsLimit'
+    | 'lease'
+    | 'heartbeatTimeoutMs'
+    | 'maxRunTimeMs'
+    | 'searchAttributes'
   >[];
   concurrency: number;
   dryRun: boolean;
   historyEventsLimit?: number;
   lease?: LeaseSettings;
   heartbeatTimeoutMs?: number;
+  /** Stop at a batch boundary once the run is this old (`run.maxRunTime`, `archiver run --max-run-time`). */
+  maxRunTimeMs?: number;
   /**
    * Set the ArchiverDatabase/ArchiverTable search attributes on the database workflows. Only when the namespace
    * has them registered (the CLI checks): starting a workflow with an unknown search attribute fails.
@@ -116,10 +145,18 @@ export interface VerifyBatchResult {
   verified: number;
 }
 
+/** Why a run stopped before it had archived everything: its time limit (`run.maxRunTime`) was reached. */
+export type StopReason = 'maxRunTime';
+
 export interface TableReport {
   table: string;
-  status: 'completed' | 'failed';
+  /**
+   * `stopped`: the run's time limit came before the table's last batch (or before the table started). What was
+   * archived and deleted is counted; the rest stays in the source for the next run.
+   */
+  status: 'completed' | 'failed' | 'stopped';
   error?: string;
+  stopReason?: StopReason;
   /** Schema changes found since the table's last archive (drift: warn). */
   schemaDrift?: string[];
   /** How the incremental start point was found: archive-only tables use their watermark. */
@@ -135,13 +172,20 @@ export interface TableReport {
 
 export interface DatabaseReport {
   name: string;
-  status: 'completed' | 'failed';
+  /** `stopped`: no table failed and at least one was stopped by the time limit. */
+  status: 'completed' | 'failed' | 'stopped';
   error?: string;
+  stopReason?: StopReason;
   tables: TableReport[];
 }
 
 export interface FleetReport {
-  status: 'completed' | 'partial' | 'failed';
+  /**
+   * `stopped`: nothing failed, and the time limit stopped the run before everything was archived (exit code 0;
+   * the next run continues). A failure anywhere makes it `partial` or `failed` as before.
+   */
+  status: 'completed' | 'partial' | 'failed' | 'stopped';
+  stopReason?: StopReason;
   runId: string;
   dryRun: boolean;
   databases: DatabaseReport[];
@@ -165,4 +209,13 @@ export interface WatermarkInput {
   /** ISO instant: everything before it is archived (advanced only when a table's scan completes). */
   archivedBefore: string | null;
   completed: boolean;
+}
+
+/**
+ * What one look at a database's replica found: its lag in seconds, or null when the lag cannot be known
+ * (replication stopped, the replica unreachable), with `problem` saying why. Unknown counts as too much.
+ */
+export interface ReplicaLagReading {
+  lagSeconds: number | null;
+  problem?: string;
 }

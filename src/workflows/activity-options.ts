@@ -72,3 +72,18 @@ export function batchActivities(heartbeatTimeoutMs: number | undefined): {
     }),
   };
 }
+
+/**
+ * The replica-lag check: short, read-only and repeated every few seconds while the run waits, so a failing
+ * check is retried only briefly; the workflow then counts it as unknown lag and checks again later.
+ */
+export const replicaActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '10s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes,
+  },
+});

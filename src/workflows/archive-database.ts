@@ -14,22 +14,23 @@ import {
   pauseSignal,
   resumeSignal,
   type DatabaseInput,
-  type DatabaseProgressView,
   type DatabaseReport,
   type LeaseRef,
   type TableReport,
 } from '../shared';
 import { archiveActivities, leaseActivities } from './activity-options';
-import { newTableCursor, planTable, runBatch, saveWatermark, type TableCursor } from './archive-table';
+import { newTableCursor, planTable, runBatch, saveWatermark } from './archive-table';
+import {
+  progressView,
+  rowsSoFar,
+  showTable,
+  stopAtTimeLimit,
+  type DatabaseProgress,
+} from './database-progress';
 import { failureMessage } from './failure-message';
+import { beforeBatch } from './load-protection';
 
-/** Where a database run stands; carried across continue-as-new so a long run keeps a short history. */
-export interface DatabaseProgress {
-  tableIndex: number;
-  cursor: TableCursor | null;
-  done: TableReport[];
-  paused: boolean;
-}
+export type { DatabaseProgress } from './database-progress';
 
 const HISTORY_EVENTS_LIMIT = 10_000;
 
@@ -60,35 +61,6 @@ async function dryRunTables(input: DatabaseInput): Promise<TableReport[]> {
     reports.push(report);
   }
   return reports;
-}
-
-function progressView(
-  input: DatabaseInput,
-  state: DatabaseProgress,
-  tableStartedMs: number,
-): DatabaseProgressView {
-  const tables = input.tables.map((table, index) => {
-    const report =
-      index < state.tableIndex
-        ? state.done[index]
-        : index === state.tableIndex
-          ? state.cursor?.report
-          : undefined;
-    const running = index === state.tableIndex && state.cursor !== null;
-    const elapsedS = Math.max(0.001, (Date.now() - tableStartedMs) / 1000);
-    return {
-      table: table.name,
-      status: report ? (running ? 'running' : report.status) : 'pending',
-      batches: report?.batches ?? 0,
-      rows: report?.archived ?? 0,
-      deleted: report?.deleted ?? 0,
-      bytes: report?.bytes ?? 0,
-      currentKey: running ? (state.cursor?.afterKey ?? null) : null,
-      rowsPerSecond: running ? Math.round((report?.archived ?? 0) / elapsedS) : 0,
-      ...(report?.error ? { error: report.error } : {}),
-    } as const;
-  });
-  return { database: input.database, paused: state.paused, tables };
 }
 
 /**
@@ -178,20 +150,35 @@ async function archiveTables(
   clock: { tableStartedMs: number },
   lease: LeaseRef | undefined,
 ): Promise<'done' | 'continue'> {
+  const historyLimit = input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT;
   while (state.tableIndex < input.tables.length) {
     const table = input.tables[state.tableIndex]!;
     state.cursor ??= newTableCursor(table.name);
     const cursor = state.cursor;
     clock.tableStartedMs = Date.now();
+    showTable(input, table.name);
+    const gate = {
+      table: table.name,
+      rows: () => rowsSoFar(state),
+      historyIsLarge: () => historyIsLarge(historyLimit),
+    };
     try {
       let more = true;
       while (more) {
-        if (state.paused)
-          log.info('Paused', { database: input.database, table: table.name, batch: cursor.batchSeq });
-        await condition(() => !state.paused);
+        const next = await beforeBatch(input, state, gate);
+        if (next === 'continue') {
+          cursor.report.durationMs += Date.now() - clock.tableStartedMs;
+          await condition(allHandlersFinished);
+          return 'continue';
+        }
+        if (next === 'stop') {
+          cursor.report.durationMs += Date.now() - clock.tableStartedMs;
+          stopAtTimeLimit(input, state, cursor);
+          return 'done';
+        }
         more = await runBatch(input, table, cursor, lease);
         if (!more && cursor.plan) await saveWatermark(input, table, cursor, true);
-        if (more && historyIsLarge(input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT)) {
+        if (more && historyIsLarge(historyLimit)) {
           cursor.report.durationMs += Date.now() - clock.tableStartedMs;
           await condition(allHandlersFinished);
           return 'continue';
@@ -219,10 +206,16 @@ async function archiveTables(
 
 function summarize(database: string, tables: TableReport[]): DatabaseReport {
   const failed = tables.filter((t) => t.status === 'failed');
-  return {
-    name: database,
-    status: failed.length === 0 ? 'completed' : 'failed',
-    ...(failed.length > 0 ? { error: `${failed.length} of ${tables.length} tables failed` } : {}),
-    tables,
-  };
+  if (failed.length > 0) {
+    return {
+      name: database,
+      status: 'failed',
+      error: `${failed.length} of ${tables.length} tables failed`,
+      tables,
+    };
+  }
+  const stopped = tables.find((t) => t.status === 'stopped');
+  return stopped
+    ? { name: database, status: 'stopped', stopReason: stopped.stopReason ?? 'maxRunTime', tables }
+    : { name: database, status: 'completed', tables };
 }

@@ -18,6 +18,7 @@ import {
   type FleetInput,
   type FleetProgressView,
   type FleetReport,
+  type TableReport,
 } from '../shared';
 import { archiveActivities } from './activity-options';
 import { archiveDatabase } from './archive-database';
@@ -74,6 +75,12 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
       if (next >= input.databases.length) return;
       const index = next++;
       const db = input.databases[index]!;
+      // Past the time limit a database that has not started is not started: all its tables are reported stopped.
+      if (input.maxRunTimeMs !== undefined && Date.now() >= startedAtMs + input.maxRunTimeMs) {
+        reports[index] = notStarted(db);
+        status[index] = 'stopped';
+        continue;
+      }
       status[index] = 'running';
       try {
         reports[index] = await executeChild(archiveDatabase, {
@@ -91,6 +98,8 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
               historyEventsLimit: input.historyEventsLimit,
               lease: input.lease,
               heartbeatTimeoutMs: input.heartbeatTimeoutMs,
+              ...(input.maxRunTimeMs !== undefined ? { maxRunTimeMs: input.maxRunTimeMs } : {}),
+              ...(input.searchAttributes ? { searchAttributes: true } : {}),
             },
           ],
         });
@@ -103,9 +112,36 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
   };
   const lanes = Math.max(1, Math.min(input.concurrency, input.databases.length));
   await Promise.all(Array.from({ length: lanes }, lane));
-  const failed = reports.filter((r) => r.status === 'failed').length;
-  const overall = failed === 0 ? 'completed' : failed === reports.length ? 'failed' : 'partial';
-  const report: FleetReport = { status: overall, runId, dryRun: input.dryRun, databases: reports };
+  const report: FleetReport = { ...overallStatus(reports), runId, dryRun: input.dryRun, databases: reports };
   if (!input.dryRun) await archiveActivities.writeReport(report);
   return report;
+}
+
+/** A database the time limit kept from starting: every table stopped, nothing archived. */
+function notStarted(db: FleetInput['databases'][number]): DatabaseReport {
+  const tables = db.tables.map((table): TableReport => ({
+    table: table.name,
+    status: 'stopped',
+    stopReason: 'maxRunTime',
+    archived: 0,
+    deleted: 0,
+    verified: 0,
+    skippedChanged: 0,
+    batches: 0,
+    bytes: 0,
+    durationMs: 0,
+  }));
+  return { name: db.database, status: 'stopped', stopReason: 'maxRunTime', tables };
+}
+
+/**
+ * Any failure makes the run `partial` (or `failed` when every database failed); without one, a run that the time
+ * limit stopped is `stopped`, which is not a failure: the next run goes on where this one stopped.
+ */
+function overallStatus(reports: DatabaseReport[]): Pick<FleetReport, 'status' | 'stopReason'> {
+  const failed = reports.filter((r) => r.status === 'failed').length;
+  const stopped = reports.some((r) => r.status === 'stopped' || r.tables.some((t) => t.status === 'stopped'));
+  const reason = stopped ? { stopReason: 'maxRunTime' as const } : {};
+  if (failed > 0) return { status: failed === reports.length ? 'failed' : 'partial', ...reason };
+  return stopped ? { status: 'stopped', ...reason } : { status: 'completed' };
 }

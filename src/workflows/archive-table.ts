@@ -1,6 +1,7 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { ArchivedBatch, DatabaseInput, LeaseRef, TablePlan, TableReport, TableSpec } from '../shared';
 import { batchActivities } from './activity-options';
+import { pastDeadline } from './load-protection';
 
 export interface TableCursor {
   batchSeq: number;
@@ -66,6 +67,9 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
  * no candidate rows left. The delete is scheduled only after archiveBatch returned, and archiveBatch returns only
  * after S3 reported the checksum that was sent; the delete checks it once more before touching the source.
  *
+ * Once the run's time limit has passed, no batch is archived ahead; the caller then stops at the boundary. One
+ * archived ahead before the limit passed is left archived and not deleted (see stopAtTimeLimit).
+ *
  * Batches overlap: while batch N is deleted and verified, batch N+1 is already extracted and archived (its keys
  * all sort after N's last key, so the two never touch the same rows, and N+1's rows are deleted only by its own
  * guarded delete, later). The archived N+1 waits in the cursor for the next call. Cancelling aborts an archive
@@ -97,7 +101,9 @@ export async function runBatch(
   cursor.report.archived += batch.rows;
   cursor.report.batches += 1;
   cursor.report.bytes += batch.compressedBytes;
-  const next = batch.rows >= table.batchSize ? settle(archiveAt(cursor.batchSeq + 1, batch.lastKey)) : null;
+  const full = batch.rows >= table.batchSize;
+  // Past the run's time limit nothing more is archived ahead: the run stops after this batch.
+  const next = full && !pastDeadline(input) ? settle(archiveAt(cursor.batchSeq + 1, batch.lastKey)) : null;
   const ref = {
     database: input.database,
     table,
@@ -132,7 +138,8 @@ export async function runBatch(
   // The next archive is never left running unawaited, not even when this batch failed.
   const archived = next ? await next : null;
   if (!finished.ok) throw finished.error;
-  if (archived === null) return false;
+  // A full batch not followed by one archived ahead (the time limit) may still have rows after it.
+  if (archived === null) return full;
   // This batch is done; a failure (or cancellation) of the next one is the next batch's, as the cursor says.
   if (!archived.ok) throw archived.error;
   if (archived.value === null) return false;

@@ -9,6 +9,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../src/activities';
 import { parseConfig, type Config } from '../../src/config';
 import { EngineRegistry } from '../../src/engines';
+import { ReplicaRegistry } from '../../src/engines/replica-lag';
 import { createS3Client } from '../../src/storage';
 import { createLockBackend } from '../../src/locks';
 import { buildFleetInput } from '../../src/cli/fleet-input';
@@ -39,7 +40,8 @@ export async function startPipeline(
   const s3 = createS3Client(config.storage);
   const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
   const locks = createLockBackend(config.lock);
-  const activities = createActivities({ engines, s3, locks, storage: config.storage });
+  const replicas = new ReplicaRegistry(config.databases);
+  const activities = createActivities({ engines, s3, locks, replicas, storage: config.storage });
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: config.temporal.namespace,

@@ -4,7 +4,8 @@ import { failureMessage } from '../../workflows/failure-message';
 import type { archiveFleet } from '../../workflows';
 import { fleetWorkflowId, type FleetReport } from '../../shared';
 import { buildFleetInput, fleetDisplay } from '../fleet-input';
-import { loadConfigForCli } from '../load-config-or-exit';
+import { loadConfigForCli, UsageError } from '../load-config-or-exit';
+import { DURATION_HINT, tryParseDuration } from '../../config';
 import { connectClient } from '../temporal-client';
 import { printReportSummary } from '../report-summary';
 import { followProgress } from '../follow';
@@ -18,6 +19,19 @@ interface RunOptions {
   wait?: boolean;
   json?: boolean;
   preflight: boolean;
+  maxRunTime?: string;
+}
+
+/** `--max-run-time 2h` in milliseconds; a UsageError (exit 2) names the flag when it is not a duration. */
+function maxRunTimeFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = tryParseDuration(text);
+  if (ms === undefined || ms === 0) {
+    throw new UsageError(
+      `--max-run-time ${JSON.stringify(text)}: ${ms === 0 ? 'must be longer than zero' : DURATION_HINT}, e.g. --max-run-time 2h`,
+    );
+  }
+  return ms;
 }
 
 export function registerRun(program: Command, setExitCode: (code: number) => void): void {
@@ -34,10 +48,18 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
     .option('--dry-run', 'report what would be archived, change nothing')
     .option('--wait', 'wait for the run to finish, with progress on stderr')
     .option('--json', 'print the final report as JSON on stdout (implies --wait)')
+    .option(
+      '--max-run-time <duration>',
+      'stop at a batch boundary once the run is this old (e.g. 2h); overrides run.maxRunTime',
+    )
     .option('--no-preflight', 'start without first checking that the databases and the bucket are reachable')
     .action(async (options: RunOptions) => {
+      const maxRunTimeMs = maxRunTimeFlag(options.maxRunTime);
       const config = loadConfigForCli(options.config);
-      const fleet = buildFleetInput(config, { databases: options.database, dryRun: options.dryRun ?? false });
+      const fleet = {
+        ...buildFleetInput(config, { databases: options.database, dryRun: options.dryRun ?? false }),
+        ...(maxRunTimeMs !== undefined ? { maxRunTimeMs } : {}),
+      };
       const client = await connectClient(config.temporal);
       try {
         if (options.preflight) {
@@ -73,7 +95,8 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
         }
         if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else printReportSummary(report);
-        setExitCode(report.status === 'completed' ? 0 : 1);
+        // A run the time limit stopped is not a failure: the next run goes on where it stopped.
+        setExitCode(report.status === 'completed' || report.status === 'stopped' ? 0 : 1);
       } finally {
         await client.connection.close();
       }

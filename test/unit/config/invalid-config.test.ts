@@ -78,7 +78,7 @@ databases:
       - { name: events, timestampColumn: created_at, olderThan: 90d, batchsize: 100, batch_size: 1 }`;
     expect(problemsIn(file({ databases, run: '{ concurency: 4, colour: blue }' }))).toEqual([
       'run: unknown key "concurency"; did you mean "concurrency"?',
-      'run: unknown key "colour"; expected one of concurrency, heartbeatTimeout',
+      'run: unknown key "colour"; expected one of concurrency, heartbeatTimeout, maxRunTime',
       'databases[0].tables[0]: unknown key "batchsize"; did you mean "batchSize"?',
       'databases[0].tables[0]: unknown key "batch_size"; did you mean "batchSize"?',
     ]);

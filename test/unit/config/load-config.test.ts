@@ -41,6 +41,10 @@ describe('loadConfig', () => {
         url: 'postgres://postgres@127.0.0.1:5432/shop',
         pool: 4,
         watermarkStore: 's3',
+        sleepBetweenBatches: '0s',
+        sleepBetweenBatchesMs: 0,
+        replicaCheckEvery: '5s',
+        replicaCheckEveryMs: 5000,
         tables: [
           {
             name: 'public.events',

@@ -18,6 +18,7 @@ export {
   scheduleMemo,
   type ScheduleMemo,
   type ScheduleRequest,
+  type ScheduledRunDisplay,
 } from './schedule-options';
 export { DEFAULT_TIMEZONE, describeTiming, parseTiming, type ScheduleTiming } from './schedule-timing';
 export {

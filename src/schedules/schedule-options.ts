@@ -1,4 +1,5 @@
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { FleetInput } from '../shared';
 import { TOOL_VERSION } from '../version';
 import { describeTiming, timingSpec, type ScheduleTiming } from './schedule-timing';
@@ -34,6 +35,16 @@ export interface ScheduleMemo {
   summary: string;
 }
 
+/**
+ * What each run the schedule starts shows in the Web UI: the memo, summary and search attributes a run started
+ * with `archiver run` gets (`fleetDisplay` in src/cli/fleet-input.ts builds both).
+ */
+export interface ScheduledRunDisplay {
+  memo: Record<string, unknown>;
+  staticSummary: string;
+  typedSearchAttributes?: SearchAttributePair[];
+}
+
 export interface ScheduleRequest {
   scheduleId: string;
   timing: ScheduleTiming;
@@ -43,6 +54,7 @@ export interface ScheduleRequest {
   catchupWindowMs: number;
   paused: boolean;
   note?: string;
+  run: ScheduledRunDisplay;
 }
 
 export function scheduleMemo(request: ScheduleRequest): ScheduleMemo {
@@ -76,7 +88,11 @@ export function buildScheduleOptions(request: ScheduleRequest): ScheduleOptions 
       taskQueue: request.taskQueue,
       args: [request.input],
       // Each run carries where it came from; unlike the schedule's own memo this changes with --update.
-      memo: { schedule: request.scheduleId, timing: describeTiming(request.timing) },
+      memo: { ...request.run.memo, schedule: request.scheduleId, timing: describeTiming(request.timing) },
+      staticSummary: `${request.run.staticSummary} (schedule ${request.scheduleId})`,
+      ...(request.run.typedSearchAttributes
+        ? { typedSearchAttributes: request.run.typedSearchAttributes }
+        : {}),
     },
     policies: {
       overlap: ScheduleOverlapPolicy.SKIP,

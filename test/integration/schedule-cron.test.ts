@@ -10,9 +10,9 @@ import {
   ScheduleRequestError,
   type ScheduleRequest,
 } from '../../src/schedules';
-import { buildFleetInput } from '../../src/cli/fleet-input';
+import { buildFleetInput, fleetDisplay } from '../../src/cli/fleet-input';
 import { parseConfig } from '../../src/config';
-import type { FleetInput } from '../../src/shared';
+import { DATABASE_SEARCH_ATTRIBUTE, type FleetInput } from '../../src/shared';
 import { TEMPORAL_ADDRESS, uniqueName } from '../helpers/services';
 
 const ACCEPTED = [
@@ -160,6 +160,7 @@ databases:
     taskQueue: 'archiver',
     catchupWindowMs: 3_600_000,
     paused: false,
+    run: fleetDisplay(config, input),
   };
 
   it('starts archiveFleet with SKIP overlap, the catch-up window and the scheduled id prefix', () => {
@@ -184,5 +185,37 @@ databases:
       tables: 3,
       summary: '2 databases (shop, billing), 3 tables',
     });
+  });
+
+  it("gives each run the memo and summary of an `archiver run`, with the schedule's id and timing", () => {
+    const action = buildScheduleOptions(request).action;
+    expect(action.memo).toEqual({
+      ...fleetDisplay(config, input).memo,
+      schedule: 'nightly',
+      timing: 'cron 0 2 * * * (Europe/Berlin)',
+    });
+    expect(action.memo).toMatchObject({ mode: 'archive', archive: 's3://archive/' });
+    expect(action.staticSummary).toBe(
+      'Archive 2 databases (shop, billing) to s3://archive/ (schedule nightly)',
+    );
+    expect(action.typedSearchAttributes).toBeUndefined();
+  });
+
+  it('gives the runs of a one-database schedule its ArchiverDatabase, when the namespace has it', () => {
+    const shopOnly = buildFleetInput(config, { databases: ['shop'], dryRun: false });
+    const withAttributes = { ...shopOnly, searchAttributes: true };
+    const action = buildScheduleOptions({
+      ...request,
+      input: withAttributes,
+      run: fleetDisplay(config, withAttributes),
+    }).action;
+    expect(action.args).toEqual([withAttributes]);
+    expect(action.typedSearchAttributes).toEqual([{ key: DATABASE_SEARCH_ATTRIBUTE, value: 'shop' }]);
+    const without = buildScheduleOptions({
+      ...request,
+      input: shopOnly,
+      run: fleetDisplay(config, shopOnly),
+    });
+    expect(without.action.typedSearchAttributes).toBeUndefined();
   });
 });

@@ -3,11 +3,12 @@
  * worker polls the test's task queue, so a triggered fleet run stays Running until the test terminates it.
  */
 import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
+import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScheduleView } from '../../src/schedules';
-import type { FleetInput } from '../../src/shared';
+import { DATABASE_SEARCH_ATTRIBUTE, TABLE_SEARCH_ATTRIBUTE, type FleetInput } from '../../src/shared';
 import { runCli } from '../helpers/cli';
 import { S3_ENDPOINT, TEMPORAL_ADDRESS, uniqueName } from '../helpers/services';
 
@@ -48,6 +49,12 @@ async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Search attributes by name (a schedule's action holds them as pairs or as TypedSearchAttributes). */
+function attributeValues(attributes: SearchAttributePair[] | TypedSearchAttributes | undefined) {
+  const pairs = attributes instanceof TypedSearchAttributes ? attributes.getAll() : (attributes ?? []);
+  return Object.fromEntries(pairs.map((pair) => [pair.key.name, pair.value]));
 }
 
 function hourIn(timeZone: string, iso: string): string {
@@ -291,6 +298,57 @@ describe('archiver schedule on the Temporal dev server', () => {
     expect(after.info.numActionsSkippedOverlap).toBe(1);
     expect(after.info.runningActions.map((a) => a.workflow.workflowId)).toEqual([workflowId]);
     expect(after.info.numActionsTaken).toBe(1);
+  });
+
+  it('gives each scheduled run the memo, summary and search attributes of an `archiver run`', async () => {
+    const id = newId('display');
+    const args = ['schedule', 'create', '--config', config, '--id', id, '--cron', '0 2 * * *'];
+    expect((await runCli([...args, '--database', 'billing'])).code).toBe(0);
+
+    const action = (await describe_(id)).action;
+    const memo = {
+      mode: 'archive',
+      archive: 's3://unused/t/',
+      endpoint: S3_ENDPOINT,
+      lock: 'none',
+      databases: {
+        billing: {
+          engine: 'mysql',
+          tables: { invoices: 'older than 365d by issued_at, batches of 5000, delete, drift warn' },
+        },
+      },
+      schedule: id,
+      timing: 'cron 0 2 * * * (UTC)',
+    };
+    const summary = `Archive 1 database (billing) to s3://unused/t/ (schedule ${id})`;
+    expect(action.memo).toMatchObject(memo);
+    expect(action.staticSummary).toBe(summary);
+    const searchAttributes = {
+      [DATABASE_SEARCH_ATTRIBUTE.name]: 'billing',
+      [TABLE_SEARCH_ATTRIBUTE.name]: 'invoices',
+    };
+    expect(attributeValues(action.typedSearchAttributes)).toEqual(searchAttributes);
+    // The fleet passes them on to its database workflows, as it does for `archiver run`.
+    expect((action.args![0] as FleetInput).searchAttributes).toBe(true);
+
+    const trigger = await runCli(['schedule', 'trigger', '--config', config, id]);
+    expect(trigger.code).toBe(0);
+    const workflowId = trigger.stdout.trim();
+    started.add(workflowId);
+    const run = await client.workflow.getHandle(workflowId).describe();
+    expect(run.memo).toMatchObject(memo);
+    expect(await run.staticSummary()).toBe(summary);
+    expect(attributeValues(run.typedSearchAttributes)).toMatchObject(searchAttributes);
+    expect(JSON.stringify(run.raw)).not.toContain(SECRET);
+
+    // --update rebuilds them from the new selection: two databases, so no single database to filter by.
+    expect((await runCli([...args, '--update'])).code).toBe(0);
+    const updated = (await describe_(id)).action;
+    expect(updated.staticSummary).toBe(
+      `Archive 2 databases (shop, billing) to s3://unused/t/ (schedule ${id})`,
+    );
+    expect(Object.keys(updated.memo?.databases as object)).toEqual(['shop', 'billing']);
+    expect(attributeValues(updated.typedSearchAttributes)).toEqual({});
   });
 
   it('deletes a schedule; a second delete exits 2', async () => {

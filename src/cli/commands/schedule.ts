@@ -19,8 +19,9 @@ import {
   triggerSchedule,
   unpauseSchedule,
 } from '../../schedules';
-import { buildFleetInput } from '../fleet-input';
+import { buildFleetInput, fleetDisplay } from '../fleet-input';
 import { loadConfigForCli, UsageError } from '../load-config-or-exit';
+import { checkSearchAttributes } from '../search-attributes';
 import { connectClient } from '../temporal-client';
 
 interface CreateOptions {
@@ -82,16 +83,22 @@ async function create(options: CreateOptions): Promise<void> {
   }
   const window = catchupWindowMs(options.catchupWindow);
   const config = loadConfigForCli(options.config);
-  const scheduleOptions = buildScheduleOptions({
-    scheduleId: id,
-    timing,
-    input: buildFleetInput(config, { databases: options.database, dryRun: false }),
-    taskQueue: config.temporal.taskQueue,
-    catchupWindowMs: window,
-    paused: options.paused === true,
-    ...(options.note !== undefined ? { note: options.note } : {}),
-  });
+  const fleet = buildFleetInput(config, { databases: options.database, dryRun: false });
   await withTemporal(config, async (client) => {
+    // As `archiver run` does: the runs set the search attributes only if the namespace has them registered.
+    const attributes = await checkSearchAttributes(client, config.temporal.namespace);
+    if (!attributes.registered) process.stderr.write(`archiver: warning: ${attributes.warning}\n`);
+    const input = { ...fleet, searchAttributes: attributes.registered };
+    const scheduleOptions = buildScheduleOptions({
+      scheduleId: id,
+      timing,
+      input,
+      taskQueue: config.temporal.taskQueue,
+      catchupWindowMs: window,
+      paused: options.paused === true,
+      ...(options.note !== undefined ? { note: options.note } : {}),
+      run: fleetDisplay(config, input),
+    });
     const done = await createOrUpdateSchedule(client, scheduleOptions, options.update === true);
     const view = scheduleView(await describeSchedule(client, id));
     const next = view.paused

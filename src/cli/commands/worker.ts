@@ -1,9 +1,8 @@
 import { isIP } from 'node:net';
 import { Option, type Command } from 'commander';
 import type { Config, MetricsConfig } from '../../config';
-import { createLogger, type LogFormat } from '../../logging';
+import type { LogFormat } from '../../logging';
 import { MetricsEndpointError } from '../../metrics';
-import { createWorker } from '../../worker';
 import { loadConfigForCli, UsageError } from '../load-config-or-exit';
 
 interface WorkerOptions {
@@ -37,6 +36,12 @@ export function registerWorker(program: Command): void {
     .option('--metrics-host <ip>', 'address the metrics endpoint listens on (overrides worker.metrics.host)')
     .action(async (options: WorkerOptions) => {
       const config = withMetricsOverrides(loadConfigForCli(options.config), options);
+      // Loaded here, not at the top: the worker's modules (the SDK's worker, pino-pretty) take about a second to
+      // load, which every other command would pay for on each start.
+      const [{ createLogger }, { createWorker }] = await Promise.all([
+        import('../../logging'),
+        import('../../worker'),
+      ]);
       const logger = createLogger({ format: options.logFormat, level: options.logLevel });
       let running;
       try {

@@ -6,7 +6,7 @@ interface Entry {
 }
 
 /** Sidecars larger than this are not kept (a very large batch's manifest is read back from S3 instead). */
-const MAX_ENTRY_BYTES = 3 * 1024 * 1024;
+const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 
 /**
  * The manifests, metadata and deletion records this worker wrote recently, kept parsed so the delete and the
@@ -24,7 +24,7 @@ export class SidecarCache {
    * batch being deleted and of the one archived ahead, and a deletion record) with room to spare: about 1 MB of
    * JSON per manifest, a few times that once parsed, so the worker's memory stays flat.
    */
-  constructor(private readonly maxBytes = 6 * 1024 * 1024) {}
+  constructor(private readonly maxBytes = 3 * 1024 * 1024) {}
 
   remember(key: string, value: unknown, checksumSha256: string, bytes: number): void {
     this.forget(key);

@@ -71,10 +71,10 @@ function instrumentEngine(engine: Engine, times: StageTimes, onRow: (row: Extrac
 }
 
 async function* timedRows(
-  rows: AsyncIterable<ExtractedRow>,
+  rows: AsyncIterable<ExtractedRow[]>,
   times: StageTimes,
   onRow: (row: ExtractedRow) => void,
-): AsyncGenerator<ExtractedRow> {
+): AsyncGenerator<ExtractedRow[]> {
   const iterator = rows[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -82,7 +82,7 @@ async function* timedRows(
       const next = await iterator.next();
       times.ms.set('db.extract', (times.ms.get('db.extract') ?? 0) + performance.now() - start);
       if (next.done) break;
-      onRow(next.value);
+      next.value.forEach(onRow);
       yield next.value;
     }
   } finally {

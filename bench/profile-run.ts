@@ -91,6 +91,7 @@ databases:
   // The workflow bundle is built above, in this process; what it costs is reported apart from the run's own peak.
   const rssAtStart = process.memoryUsage().rss;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const report = await client.workflow.execute<(i: typeof input) => Promise<FleetReport>>('archiveFleet', {
     workflowId: `perf-${Date.now()}`,
     taskQueue: config.temporal.taskQueue,
@@ -111,6 +112,7 @@ databases:
       deleted: table?.deleted,
       batches: table?.batches,
       wallS: +(wallMs / 1000).toFixed(2),
+      cpuS: +((process.cpuUsage(cpuStart).user + process.cpuUsage(cpuStart).system) / 1e6).toFixed(2),
       rowsPerS: Math.round(archived / (wallMs / 1000)),
       rssAtStartMb: Math.round(rssAtStart / 1048576),
       peakRssMb: Math.round(peakRss / 1048576),

@@ -97,6 +97,9 @@ export async function startWorker(configFile: string, log: string): Promise<Arch
   const child = spawn(process.execPath, [CLI, 'worker', '--config', configFile], {
     cwd: REPO_ROOT,
     stdio: ['ignore', fd, fd],
+    // As the Dockerfile runs it: two glibc malloc arenas instead of one per thread (the SDK core's, zlib's
+    // and crypto's thread pools each get their own otherwise), about 35 MB less resident memory at peak.
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
   });
   closeSync(fd);
   const stop = async () => {

@@ -80,17 +80,21 @@ export function createArchiveBatch(deps: ActivityDeps) {
 
     // Lines go to gzip in chunks of about CHUNK_BYTES: zlib runs every write as a job of its own on the thread
     // pool, so a write per row costs more than the compression itself.
-    async function* chunks(source: AsyncIterable<ExtractedRow>): AsyncGenerator<Buffer> {
+    async function* chunks(source: AsyncIterable<ExtractedRow[]>): AsyncGenerator<Buffer> {
       // Lines gather as text (its length in UTF-16 units is a close enough measure of the chunk) and become
       // bytes once per chunk.
       let pending = '';
+      let heartbeatAt = HEARTBEAT_EVERY_ROWS;
       for await (const extracted of source) {
-        pending += digest.add(extracted);
-        if (pending.length >= CHUNK_BYTES) {
-          yield digest.write(pending);
-          pending = '';
+        for (const row of extracted) {
+          pending += digest.add(row);
+          if (pending.length >= CHUNK_BYTES) {
+            yield digest.write(pending);
+            pending = '';
+          }
         }
-        if (digest.rows % HEARTBEAT_EVERY_ROWS === 0) {
+        if (digest.rows >= heartbeatAt) {
+          heartbeatAt = digest.rows + HEARTBEAT_EVERY_ROWS;
           context.heartbeat({ rows: digest.rows, upload: checkpoint } satisfies ArchiveHeartbeat);
         }
         // Cancellation arrives with heartbeats; stopping here leaves nothing deleted and the upload aborted below.
@@ -148,7 +152,10 @@ export function createArchiveBatch(deps: ActivityDeps) {
       lineSha256: digest.lineSha256,
       rowHash: digest.rowHash,
     };
-    await putJson(deps.s3, deps.storage.bucket, keys.manifest, manifest, { compact: true });
+    await putJson(deps.s3, deps.storage.bucket, keys.manifest, manifest, {
+      compact: true,
+      cache: deps.sidecars,
+    });
     const firstKey = digest.keys[0]!;
     const lastKey = digest.keys[digest.keys.length - 1]!;
     const meta: BatchMeta = {
@@ -176,7 +183,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       toolVersion: TOOL_VERSION,
       createdAt: new Date().toISOString(),
     };
-    await putJson(deps.s3, deps.storage.bucket, keys.meta, meta);
+    await putJson(deps.s3, deps.storage.bucket, keys.meta, meta, { cache: deps.sidecars });
     return {
       rows: digest.rows,
       dataKey: keys.data,

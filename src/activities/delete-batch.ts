@@ -45,12 +45,13 @@ export function createDeleteBatch(deps: ActivityDeps) {
   return async function deleteBatch(input: BatchRef): Promise<DeleteBatchResult> {
     const { bucket } = deps.storage;
     const sidecars = sidecarKeys(input.dataKey);
+    const cached = { cache: deps.sidecars };
     const engine = deps.engines.get(input.database);
     // Independent reads, fetched together: the sidecars and the table's description.
     const [meta, manifest, previous, { table }] = await Promise.all([
-      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta),
-      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest),
-      getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted),
+      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta, cached),
+      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest, cached),
+      getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted, cached),
       resolveTable(engine, input.table, input.cutoffMs),
     ]);
     // Nothing is touched in the source before S3 is seen to hold the object exactly as it was verified.
@@ -67,7 +68,7 @@ export function createDeleteBatch(deps: ActivityDeps) {
         bucket,
         sidecars.deleted,
         deletionRecord(table.qualifiedName, meta.batch, outcome, previous),
-        { compact: true },
+        { compact: true, cache: deps.sidecars },
       );
     });
     if (result.skippedChanged.length > 0) {

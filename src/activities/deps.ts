@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { EngineRegistry } from '../engines';
 import type { LockBackend } from '../locks';
 import type { ReplicaRegistry } from '../engines/replica-lag';
+import type { SidecarCache } from '../storage';
 
 /** What the activities need from the worker's composition root; nothing here is created by an activity. */
 export interface ActivityDeps {
@@ -20,4 +21,6 @@ export interface ActivityDeps {
     multipartThresholdBytes: number;
     partSizeBytes: number;
   };
+  /** The sidecars this worker wrote, so the delete and verification of a batch need not download them again. */
+  sidecars?: SidecarCache;
 }

@@ -1,3 +1,4 @@
+import { SidecarCache } from '../storage';
 import type { ActivityDeps } from './deps';
 import { createArchiveBatch } from './archive-batch';
 import { createCountCandidates } from './count-candidates';
@@ -18,7 +19,8 @@ import { createReplicaLag } from './replica-lag';
 export type { ActivityDeps } from './deps';
 
 /** Builds the worker's activities from injected dependencies; workflows see only this function's return type. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(given: ActivityDeps) {
+  const deps = { ...given, sidecars: given.sidecars ?? new SidecarCache() };
   return withPoolRecovery(deps.engines, deps.storage.bucket, {
     archiveBatch: createArchiveBatch(deps),
     deleteBatch: createDeleteBatch(deps),

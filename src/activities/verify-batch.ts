@@ -24,12 +24,13 @@ export function createVerifyBatch(deps: ActivityDeps) {
   return async function verifyBatch(input: BatchRef): Promise<VerifyBatchResult> {
     const { bucket } = deps.storage;
     const sidecars = sidecarKeys(input.dataKey);
+    const cached = { cache: deps.sidecars };
     // The sidecars are independent reads; fetched together they cost one round trip instead of three.
     const engine = deps.engines.get(input.database);
     const [meta, manifest, record, resolved] = await Promise.all([
-      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta),
-      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest),
-      input.table.delete ? getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted) : null,
+      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta, cached),
+      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest, cached),
+      input.table.delete ? getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted, cached) : null,
       input.table.delete ? resolveTable(engine, input.table, input.cutoffMs) : null,
     ]);
     await assertStoredAsUploaded(deps.s3, bucket, meta);

@@ -81,8 +81,11 @@ export interface Engine {
    */
   introspect(tableName: string): Promise<TableInfo>;
 
-  /** Streams candidate rows with their fingerprints, in primary-key order; never uses OFFSET. */
-  streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow>;
+  /**
+   * Streams candidate rows with their fingerprints, in primary-key order, a chunk of rows at a time (one
+   * fetch's worth: per-row awaits would cost more than the rows); never uses OFFSET. `eachRow` flattens it.
+   */
+  streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow[]>;
 
   /** Counts every candidate row (for dry runs). */
   countRows(query: Omit<ExtractQuery, 'afterKey' | 'limit'>): Promise<number>;

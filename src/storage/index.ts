@@ -9,6 +9,7 @@ export {
   putObject,
   sha256Hex,
 } from './objects';
+export { SidecarCache } from './sidecar-cache';
 export {
   ObjectUpload,
   UploadResumeMismatchError,

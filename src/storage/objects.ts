@@ -6,6 +6,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import type { SidecarCache } from './sidecar-cache';
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -20,7 +21,7 @@ export async function putObject(
   key: string,
   body: Buffer,
   contentType: string,
-): Promise<void> {
+): Promise<string> {
   const checksum = createHash('sha256').update(body).digest('base64');
   await s3.send(
     new PutObjectCommand({
@@ -31,6 +32,7 @@ export async function putObject(
       ChecksumSHA256: checksum,
     }),
   );
+  return checksum;
 }
 
 export async function getObjectBytes(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
@@ -39,33 +41,61 @@ export async function getObjectBytes(s3: S3Client, bucket: string, key: string):
   return Buffer.from(bytes ?? []);
 }
 
-export async function getJson<T>(s3: S3Client, bucket: string, key: string): Promise<T> {
+/**
+ * Reads and parses a JSON document. With a cache, a document this worker wrote is taken from it once a HEAD shows
+ * S3 holding the same bytes (same SHA-256 checksum); otherwise it is downloaded.
+ */
+export async function getJson<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  options: { cache?: SidecarCache | undefined } = {},
+): Promise<T> {
+  const kept = options.cache?.lookup(key);
+  if (kept) {
+    const stored = await headObject(s3, bucket, key);
+    if (stored.checksumSha256 === kept.checksumSha256) return kept.value as T;
+    options.cache?.forget(key);
+  }
   return JSON.parse((await getObjectBytes(s3, bucket, key)).toString('utf8')) as T;
 }
 
 /** Like getJson, but null when the object does not exist. */
-export async function getJsonIfExists<T>(s3: S3Client, bucket: string, key: string): Promise<T | null> {
+export async function getJsonIfExists<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  options: { cache?: SidecarCache | undefined } = {},
+): Promise<T | null> {
   try {
-    return await getJson<T>(s3, bucket, key);
+    return await getJson<T>(s3, bucket, key, options);
   } catch (error) {
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NotFound') return null;
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NotFound') {
+      options.cache?.forget(key);
+      return null;
+    }
     throw error;
   }
 }
 
 /**
  * Writes a JSON document, indented for people to read; `compact` writes it on one line, for the per-row lists of
- * manifests and deletion records, which indentation makes several times larger to write, read and parse.
+ * manifests and deletion records, which indentation makes several times larger to write, read and parse. With a
+ * cache, the document is kept for `getJson`: callers must not change `value` afterwards.
  */
 export async function putJson(
   s3: S3Client,
   bucket: string,
   key: string,
   value: unknown,
-  options: { compact?: boolean } = {},
+  options: { compact?: boolean; cache?: SidecarCache | undefined } = {},
 ): Promise<void> {
   const text = options.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2);
-  await putObject(s3, bucket, key, Buffer.from(text + '\n'), 'application/json');
+  const body = Buffer.from(text + '\n');
+  // Forgotten first: should the upload fail, an older cached version must not outlive the attempt.
+  options.cache?.forget(key);
+  const checksum = await putObject(s3, bucket, key, body, 'application/json');
+  options.cache?.remember(key, value, checksum, body.length);
 }
 
 /** Size and stored SHA-256 (base64) of an object, as S3 reports them. */

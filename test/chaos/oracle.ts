@@ -10,7 +10,7 @@
  */
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import type { Engine, TableInfo } from '../../src/engines';
+import { eachRow, type Engine, type TableInfo } from '../../src/engines';
 import { readObjectLines } from '../../src/activities/read-lines';
 import {
   getJson,
@@ -38,13 +38,15 @@ export async function snapshotTable(
   let afterKey: string[] | null = null;
   for (;;) {
     let last: string[] | null = null;
-    for await (const { row, rowHash } of engine.streamRows({
-      table,
-      timestampColumn,
-      cutoff: FAR_FUTURE,
-      afterKey,
-      limit: 10_000,
-    })) {
+    for await (const { row, rowHash } of eachRow(
+      engine.streamRows({
+        table,
+        timestampColumn,
+        cutoff: FAR_FUTURE,
+        afterKey,
+        limit: 10_000,
+      }),
+    )) {
       last = table.primaryKey.map((k) => row[k] ?? '');
       rows.set(JSON.stringify(last), rowHash);
     }
@@ -171,13 +173,15 @@ async function countOld(
   cutoff: Date,
 ): Promise<string[]> {
   const keys: string[] = [];
-  for await (const { row } of engine.streamRows({
-    table,
-    timestampColumn,
-    cutoff,
-    afterKey: null,
-    limit: 1_000_000,
-  })) {
+  for await (const { row } of eachRow(
+    engine.streamRows({
+      table,
+      timestampColumn,
+      cutoff,
+      afterKey: null,
+      limit: 1_000_000,
+    }),
+  )) {
     keys.push(JSON.stringify(table.primaryKey.map((k) => row[k] ?? '')));
   }
   return keys;

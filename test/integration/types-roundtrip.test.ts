@@ -1,7 +1,7 @@
 /**
  * Every column type of the fixtures (test/fixtures/types) survives archive and restore exactly, compared in SQL.
  */
-import { createEngine, type Engine } from '../../src/engines';
+import { createEngine, eachRow, type Engine } from '../../src/engines';
 import { decodeRow, encodeRow, splitLines } from '../../src/codec';
 import { mysqlColumns, mysqlTableDifference, pgTableDifference } from '../helpers/compare';
 import { createMysqlTypesDatabase, createPgTypesDatabase, FIXTURE_TABLES } from '../helpers/fixtures';
@@ -25,13 +25,15 @@ async function copyThroughCodec(engine: Engine, source: string, target: string):
   const table = await engine.introspect(source);
   const columns = table.columns.map((c) => c.name);
   let text = '';
-  for await (const { row } of engine.streamRows({
-    table,
-    timestampColumn: 'created_at',
-    cutoff: new Date(),
-    afterKey: null,
-    limit: 100_000,
-  })) {
+  for await (const { row } of eachRow(
+    engine.streamRows({
+      table,
+      timestampColumn: 'created_at',
+      cutoff: new Date(),
+      afterKey: null,
+      limit: 100_000,
+    }),
+  )) {
     text += encodeRow(row, columns) + '\n';
   }
   const restored = await engine.ensureTable(target, table.columns, table.primaryKey);

@@ -240,7 +240,10 @@ describe.each<EngineKind>(['postgres', 'mysql'])('%s: archiver verify', (engine)
     const recordKey = sidecarKeys(third).deleted;
     await withDamage(
       metaKey,
-      () => putObject(s3, bucket, metaKey, Buffer.from('{"version": 1,'), 'application/json'),
+      () =>
+        putObject(s3, bucket, metaKey, Buffer.from('{"version": 1,'), 'application/json').then(
+          () => undefined,
+        ),
       () =>
         withDamage(
           second,

@@ -1,5 +1,7 @@
 import type { Connection as CallbackConnection } from 'mysql2';
 import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import type { EventEmitter } from 'node:events';
+import { connectionLost, type ConnectionLost } from '../connection-lost';
 import { unchangedKeys } from '../guarded-delete';
 import type {
   ColumnInfo,
@@ -23,8 +25,11 @@ import {
   rowHashSql,
   selectBatchSql,
 } from './mysql-sql';
+import { RowChunkReader } from './mysql-row-chunks';
 import { isBinaryColumn, rawTypeCast, toText } from './mysql-values';
 
+// Rows taken from the result stream per chunk (and buffered by it ahead of the reader).
+const FETCH_ROWS = 1000;
 // One statement per 10,000 keys: each round trip costs more than the longer key list.
 const DELETE_CHUNK = 10_000;
 
@@ -59,28 +64,16 @@ function integerRange(
   return { low: String(low), high: String(high) };
 }
 
-/** A promise that rejects when the connection fails or ends, until `dispose` is called. */
-function connectionLost(connection: CallbackConnection): { promise: Promise<never>; dispose(): void } {
-  let fail: (error: Error) => void = () => undefined;
-  const promise = new Promise<never>((_, reject) => (fail = reject));
-  promise.catch(() => undefined); // only ever awaited through Promise.race
-  const onError = (error: Error) => fail(error);
-  const onEnd = () => fail(new Error('Connection to the database ended'));
-  const socket = (connection as unknown as { stream?: NodeJS.EventEmitter; _fatalError?: Error | null })
-    .stream;
-  const fatal = (connection as unknown as { _fatalError?: Error | null })._fatalError;
-  connection.on('error', onError);
-  connection.on('end', onEnd);
-  socket?.on('close', onEnd);
-  if (fatal) fail(fatal);
-  return {
-    promise,
-    dispose() {
-      connection.off('error', onError);
-      connection.off('end', onEnd);
-      socket?.off('close', onEnd);
-    },
-  };
+/** Fails when the session's connection (or its socket) fails or ends, or has already failed. */
+function watchConnection(conn: PoolConnection): ConnectionLost {
+  const connection = (conn as unknown as { connection: CallbackConnection }).connection;
+  const internals = connection as unknown as { stream?: EventEmitter; _fatalError?: Error | null };
+  return connectionLost({
+    connection,
+    socket: internals.stream,
+    alreadyFailed: internals._fatalError,
+    endedMessage: 'Connection to the database ended',
+  });
 }
 
 export class MysqlEngine implements Engine {
@@ -109,25 +102,27 @@ export class MysqlEngine implements Engine {
     return this.#withConnection((conn) => introspectTable(conn, tableName));
   }
 
-  async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow> {
+  async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow[]> {
     const { sql, params } = selectBatchSql(query);
     const conn = await this.#pool.getConnection();
     // The callback connection's stream() reads rows as they arrive instead of buffering the whole result.
     const callbackConnection = (conn as unknown as { connection: CallbackConnection }).connection;
     // A connection lost mid-result is reported on the connection, never on the query stream (which would wait
     // forever), so every read races the connection's own error and end events.
-    const broken = connectionLost(callbackConnection);
+    const broken = watchConnection(conn);
     let finished = false;
     const stream = callbackConnection
       .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
-      .stream({ highWaterMark: 1000 });
-    const rows = stream[Symbol.asyncIterator]() as AsyncIterator<unknown[]>;
+      .stream({ highWaterMark: FETCH_ROWS });
+    const reader = new RowChunkReader(stream, FETCH_ROWS);
     try {
       for (;;) {
-        const next = await Promise.race([rows.next(), broken.promise]);
-        if (next.done) break;
-        const array = next.value;
-        yield { row: textRow(array, query.table.columns, 1), rowHash: String(toText(array[0], false)) };
+        const arrays = await Promise.race([reader.next(), broken.promise]);
+        if (arrays === null) break;
+        yield (arrays as unknown[][]).map((array) => ({
+          row: textRow(array, query.table.columns, 1),
+          rowHash: String(toText(array[0], false)),
+        }));
       }
       finished = true;
     } finally {
@@ -317,7 +312,7 @@ export class MysqlEngine implements Engine {
   async #withConnection<T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
     const conn = await this.#pool.getConnection();
     // Whatever runs on the session fails as soon as the connection does, rather than waiting on mysql2 to tell it.
-    const broken = connectionLost((conn as unknown as { connection: CallbackConnection }).connection);
+    const broken = watchConnection(conn);
     try {
       const result = await Promise.race([fn(conn), broken.promise]);
       conn.release();

@@ -10,6 +10,7 @@ import type {
   Row,
   TableInfo,
 } from '../engine';
+import { connectionLost } from '../connection-lost';
 import { introspectTable } from './postgres-introspector';
 import { ensureTable, insertRows } from './postgres-restore';
 import {
@@ -56,24 +57,6 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
-/** A promise that rejects when the client's connection breaks or ends, until `dispose` is called. */
-function connectionLost(client: PoolClient): { promise: Promise<never>; dispose(): void } {
-  let fail: (error: Error) => void = () => undefined;
-  const promise = new Promise<never>((_, reject) => (fail = reject));
-  promise.catch(() => undefined); // only ever awaited through Promise.race
-  const onError = (error: Error) => fail(error);
-  const onEnd = () => fail(new Error('Connection to the database ended while reading rows'));
-  client.on('error', onError);
-  client.on('end', onEnd);
-  return {
-    promise,
-    dispose() {
-      client.off('error', onError);
-      client.off('end', onEnd);
-    },
-  };
-}
-
 export class PostgresEngine implements Engine {
   readonly kind = 'postgres' as const;
   readonly #pool: Pool;
@@ -99,7 +82,7 @@ export class PostgresEngine implements Engine {
     return this.#withClient((client) => introspectTable(client, tableName));
   }
 
-  async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow> {
+  async *streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow[]> {
     const { sql, params } = selectBatchSql(query);
     const client = await this.#pool.connect();
     const cursor = client.query(new Cursor<string[]>(sql, params, { rowMode: 'array' }));
@@ -107,16 +90,19 @@ export class PostgresEngine implements Engine {
     let failure: Error | undefined;
     // A read in flight when the connection breaks is not always told so by pg-cursor (it waits forever, holding
     // the client); the client's own error and end events are, so every read also races against them.
-    const broken = connectionLost(client);
+    const broken = connectionLost({
+      connection: client,
+      endedMessage: 'Connection to the database ended while reading rows',
+    });
     try {
       for (;;) {
         const rows = await Promise.race([cursor.read(FETCH_ROWS), broken.promise]);
         if (rows.length === 0) break;
-        for (const values of rows) {
+        yield rows.map((values) => {
           const row: Row = {};
-          names.forEach((name, i) => (row[name] = values[i + 1] ?? null));
-          yield { row, rowHash: values[0] ?? '' };
-        }
+          for (let i = 0; i < names.length; i++) row[names[i]!] = values[i + 1] ?? null;
+          return { row, rowHash: values[0] ?? '' };
+        });
       }
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));

@@ -15,7 +15,7 @@ import { Client as PgClient } from 'pg';
 import { createConnection, type Connection as MysqlConnection } from 'mysql2/promise';
 import { parseConfig } from '../../../src/config';
 import { buildFleetInput } from '../../../src/cli/fleet-input';
-import { createEngine, type Engine, type TableInfo } from '../../../src/engines';
+import { createEngine, eachRow, type Engine, type TableInfo } from '../../../src/engines';
 import {
   acquireOrThrow,
   createLockBackend,
@@ -228,13 +228,15 @@ class RowWriter {
   }
 
   private async fingerprint(id: number): Promise<string | null> {
-    for await (const { row, rowHash } of this.engine.streamRows({
-      table: this.table,
-      timestampColumn: 'created_at',
-      cutoff: new Date('9999-01-01T00:00:00Z'),
-      afterKey: [String(id - 1)],
-      limit: 1,
-    })) {
+    for await (const { row, rowHash } of eachRow(
+      this.engine.streamRows({
+        table: this.table,
+        timestampColumn: 'created_at',
+        cutoff: new Date('9999-01-01T00:00:00Z'),
+        afterKey: [String(id - 1)],
+        limit: 1,
+      }),
+    )) {
       return row.id === String(id) ? rowHash : null;
     }
     return null;

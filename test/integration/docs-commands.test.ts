@@ -40,6 +40,10 @@ const ELSEWHERE: { command: string; test: string }[] = [
     command: 'npx archiver locks release --config archiver.yaml --database shop --force',
     test: 'test/integration/locks-cli.test.ts',
   },
+  {
+    command: 'npx archiver run --config archiver.yaml --max-run-time 2h --wait',
+    test: 'test/integration/run-max-run-time-cli.test.ts',
+  },
 ];
 
 const ROWS = 30_000;

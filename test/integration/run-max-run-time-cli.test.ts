@@ -60,5 +60,10 @@ describe('archiver run --max-run-time', () => {
     expect(waited.code).toBe(0);
     expect(waited.stderr).toMatch(/: stopped \(the run time limit, run\.maxRunTime, was reached/);
     expect(waited.stderr).toMatch(/events: stopped archived=0 deleted=0 .* \(stopped: maxRunTime reached\)/);
+
+    // The README's form: a limit the run stays within changes nothing, the run completes.
+    const within = await runCli(['run', '--config', configPath, '--max-run-time', '2h', '--wait']);
+    expect(within.code).toBe(0);
+    expect(within.stderr).toMatch(/events: completed archived=\d+ deleted=\d+/);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  CancellationScope,
   condition,
   executeChild,
   getExternalWorkflowHandle,
@@ -104,8 +105,13 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
           ],
         });
       } catch (error) {
-        if (isCancellation(error)) throw error;
-        reports[index] = { name: db.database, status: 'failed', error: failureMessage(error), tables: [] };
+        // The fleet's own cancellation stops it; a database workflow cancelled on its own (`archiver cancel
+        // archive-db-NAME`) is that database's outcome, and the other databases go on.
+        if (isCancellation(error) && CancellationScope.current().consideredCancelled) throw error;
+        const message = isCancellation(error)
+          ? `cancelled: ${databaseWorkflowId(db.database)} was cancelled on its own; the run went on without it`
+          : failureMessage(error);
+        reports[index] = { name: db.database, status: 'failed', error: message, tables: [] };
       }
       status[index] = reports[index]!.status;
     }

@@ -118,6 +118,46 @@ describe('operating a run', () => {
     }
   });
 
+  it('goes on with the other databases when one database workflow is cancelled on its own', async () => {
+    const [cancelled, other] = await Promise.all([
+      EventsTable.create('postgres', 'cancel_one'),
+      EventsTable.create('postgres', 'cancel_other'),
+    ]);
+    for (const t of [cancelled, other]) await t.insert(1, 100, 200, (id) => `row ${id}`);
+    const bucket = await createBucket(s3, 'cancelone');
+    const pipeline = await startPipeline(
+      eventsConfigYaml([cancelled, other], { bucket, batchSize: 10 }),
+      slowArchiveBatch(150),
+    );
+    try {
+      const handle = await pipeline.client.workflow.start('archiveFleet', {
+        workflowId: `${fleetWorkflowId(Date.now())}-cancel-one`,
+        taskQueue: pipeline.config.temporal.taskQueue,
+        args: [buildFleetInput(pipeline.config, { databases: [], dryRun: false })],
+      });
+      const child = pipeline.client.workflow.getHandle(`archive-db-${cancelled.database}`);
+      await waitFor(
+        async () =>
+          ((await child.query(databaseProgressQuery).catch(() => null))?.tables[0]?.batches ?? 0) >= 2,
+      );
+      await child.cancel();
+      const report = (await handle.result()) as FleetReport;
+      const byName = new Map(report.databases.map((d) => [d.name, d]));
+      expect(byName.get(cancelled.database)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^cancelled: archive-db-.* was cancelled on its own/),
+      });
+      expect(byName.get(other.database)!.tables[0]).toMatchObject({ archived: 100, deleted: 100 });
+      const left = await cancelled.ids();
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.length).toBeLessThan(100);
+    } finally {
+      await pipeline.stop();
+      await cancelled.close();
+      await other.close();
+    }
+  });
+
   it('runs at most run.concurrency databases at once', async () => {
     const tables = await Promise.all(
       ['conc1', 'conc2', 'conc3'].map((p) => EventsTable.create('postgres', p)),

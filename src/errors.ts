@@ -54,6 +54,21 @@ export class ChecksumMismatchError extends ArchiverError {
   }
 }
 
+/**
+ * An archive would overwrite a batch whose rows were already deleted from the source (its deletion record
+ * exists): the object is their only copy. Happens when a workflow is reset to before a batch's delete.
+ */
+export class BatchAlreadyDeletedError extends ArchiverError {
+  constructor(
+    readonly key: string,
+    readonly batch: number,
+  ) {
+    super(
+      `Batch ${batch} (${key}) already deleted rows from the source, so it is not archived again over their only copy; start a new run instead of resetting this one to before that batch's delete.`,
+    );
+  }
+}
+
 export class VerificationFailedError extends ArchiverError {
   constructor(
     readonly key: string,

@@ -8,13 +8,15 @@ import {
   batchKeys,
   headObject,
   ObjectUpload,
+  objectExists,
   putJson,
+  sidecarKeys,
   UploadResumeMismatchError,
   type BatchManifest,
   type BatchMeta,
   type UploadCheckpoint,
 } from '../storage';
-import { ChecksumMismatchError } from '../errors';
+import { BatchAlreadyDeletedError, ChecksumMismatchError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { ActivityDeps } from './deps';
 import { BatchDigest } from './batch-writer';
@@ -58,6 +60,11 @@ export function createArchiveBatch(deps: ActivityDeps) {
       input.runId,
       input.batchSeq,
     );
+    // Keys are deterministic, so a workflow reset to before this batch's delete would archive other rows (or
+    // the same rows, changed) over the object that holds the rows its delete removed.
+    if (await objectExists(deps.s3, deps.storage.bucket, sidecarKeys(keys.data).deleted)) {
+      throw new BatchAlreadyDeletedError(keys.data, input.batchSeq);
+    }
     const digest = new BatchDigest(table, input.table.timestampColumn);
     const rows = engine.streamRows({ ...predicate, afterKey: input.afterKey, limit: input.table.batchSize });
     // A retry after a crash finds the interrupted multipart upload in its heartbeat details and resumes it.

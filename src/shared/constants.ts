@@ -26,6 +26,7 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'MissingPrimaryKeyError',
   'ChecksumMismatchError',
   'VerificationFailedError',
+  'BatchAlreadyDeletedError',
   'QueryFailedError',
   'SchemaDriftError',
   'TimestampColumnTypeError',

@@ -5,6 +5,7 @@ export {
   getJsonIfExists,
   getObjectBytes,
   headObject,
+  objectExists,
   putJson,
   putObject,
   sha256Hex,

@@ -107,3 +107,14 @@ export async function headObject(
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
   return { size: head.ContentLength ?? 0, checksumSha256: head.ChecksumSHA256 };
 }
+
+/** Whether an object exists (a HEAD; "not found" is false, any other error is thrown). */
+export async function objectExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NotFound') return false;
+    throw error;
+  }
+}

@@ -26,21 +26,21 @@ export function s3Client(): S3Client {
   });
 }
 
-export async function ensureBucket(s3: S3Client): Promise<void> {
+export async function ensureBucket(s3: S3Client, bucket = BUCKET): Promise<void> {
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   }
 }
 
 /** Object keys under a prefix. */
-export async function listKeys(s3: S3Client, prefix: string): Promise<string[]> {
+export async function listKeys(s3: S3Client, prefix: string, bucket = BUCKET): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
     keys.push(...(page.Contents ?? []).map((o) => o.Key!));
     token = page.NextContinuationToken;
@@ -49,11 +49,11 @@ export async function listKeys(s3: S3Client, prefix: string): Promise<string[]> 
 }
 
 /** Removes everything under a prefix, so the next run starts from an empty archive (no watermark, no schema). */
-export async function deletePrefix(s3: S3Client, prefix: string): Promise<void> {
-  const keys = await listKeys(s3, prefix);
+export async function deletePrefix(s3: S3Client, prefix: string, bucket = BUCKET): Promise<void> {
+  const keys = await listKeys(s3, prefix, bucket);
   for (let i = 0; i < keys.length; i += 1000) {
     const chunk = keys.slice(i, i + 1000).map((Key) => ({ Key }));
-    await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: chunk, Quiet: true } }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk, Quiet: true } }));
   }
 }
 

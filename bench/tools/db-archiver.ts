@@ -130,7 +130,7 @@ export interface ArchiverRun {
 }
 
 /**
- * `archiver run --database NAME --wait`, timed to the workflow's result: the CLI prints the fleet workflow id
+ * `archiver run --database NAME --wait` (one `--database` per name when given several), timed to the workflow's result: the CLI prints the fleet workflow id
  * first, and the result is awaited here beside it. (The CLI itself may exit some seconds after the result: its
  * progress follower sleeps in 10 s steps on a non-TTY stderr.) Returns once the CLI has exited too, so its CPU
  * time is counted.
@@ -138,13 +138,14 @@ export interface ArchiverRun {
 export async function runArchiver(
   temporal: Client,
   configFile: string,
-  database: string,
+  database: string | readonly string[],
   log: string,
 ): Promise<ArchiverRun> {
+  const only = (typeof database === 'string' ? [database] : database).flatMap((d) => ['--database', d]);
   let out = '';
   let announce: (id: string) => void = () => undefined;
   const announced = new Promise<string>((resolve) => (announce = resolve));
-  const cli = exec(process.execPath, [CLI, 'run', '--config', configFile, '--database', database, '--wait'], {
+  const cli = exec(process.execPath, [CLI, 'run', '--config', configFile, ...only, '--wait'], {
     log,
     cwd: REPO_ROOT,
     capture: true,

@@ -139,3 +139,25 @@ export function checkUniqueNames(databases: readonly { name: string }[], ctx: Co
     else problem(ctx, [index, 'name'], `is already the name of databases[${first}]`);
   });
 }
+
+/**
+ * With a lock backend, every running database's lease holder keeps one activity slot of the worker for the whole
+ * database run: a worker with no more slots than databases running at once has none left for their batches, and
+ * the run waits forever.
+ */
+export function checkActivitySlots(
+  config: {
+    run: { concurrency: number };
+    worker: { maxConcurrentActivities: number };
+    lock: { backend: string };
+  },
+  ctx: Context,
+): void {
+  const { run, worker, lock } = config;
+  if (lock.backend === 'none' || worker.maxConcurrentActivities > run.concurrency) return;
+  problem(
+    ctx,
+    ['worker', 'maxConcurrentActivities'],
+    `must be more than run.concurrency (${run.concurrency}) when lock.backend is ${lock.backend}: each running database's lease holder keeps one activity slot for the whole run; 3 × run.concurrency lets every database archive and delete at once`,
+  );
+}

@@ -82,7 +82,8 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
     example: 'worker: { maxConcurrentActivities: 32, metrics: { port: 9464 } }',
   },
   'worker.maxConcurrentActivities': {
-    description: 'Activities one worker runs at once; keep it near the sum of the `pool` sizes it serves.',
+    description:
+      'Activities one worker runs at once. A running database uses up to three: its archive, its delete or verification, and (with a lock backend) its lease holder for the whole run; so about 3 × `run.concurrency`, and with a lock backend it must be more than `run.concurrency` (docs/parallelism.md).',
   },
   'worker.shutdownGrace': {
     description:

@@ -1,6 +1,7 @@
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
 import {
   always,
+  checkActivitySlots,
   checkDatabase,
   checkLeaseTiming,
   checkLockTarget,
@@ -183,14 +184,16 @@ const database = field
     })),
   }));
 
-export const configSchema = field.section(
-  {
-    temporal: temporal.prefault({}),
-    storage,
-    run: run.prefault({}),
-    worker: worker.prefault({}),
-    lock: lock.prefault({}),
-    databases: field.list(database, 'database').superRefine(checkUniqueNames, always),
-  },
-  'the file must be a mapping with the sections storage and databases',
-);
+export const configSchema = field
+  .section(
+    {
+      temporal: temporal.prefault({}),
+      storage,
+      run: run.prefault({}),
+      worker: worker.prefault({}),
+      lock: lock.prefault({}),
+      databases: field.list(database, 'database').superRefine(checkUniqueNames, always),
+    },
+    'the file must be a mapping with the sections storage and databases',
+  )
+  .superRefine(checkActivitySlots, whenValid('run', 'worker', 'lock'));

@@ -242,6 +242,24 @@ databases:
     ]);
   });
 
+  it('refuses a worker with no activity slot left beside the lease holders of the databases running at once', () => {
+    const slots = (n: number) =>
+      file({ lock: '{ backend: file, path: /tmp/locks }', run: '{ concurrency: 4 }' }) +
+      `\nworker: { maxConcurrentActivities: ${n} }`;
+    expect(problemsIn(slots(4))).toEqual([
+      "worker.maxConcurrentActivities: must be more than run.concurrency (4) when lock.backend is file: each running database's lease holder keeps one activity slot for the whole run; 3 × run.concurrency lets every database archive and delete at once",
+    ]);
+    expect(() => parseConfig(slots(5), 'test.yaml', {})).not.toThrow();
+    // Without a lock backend there is no lease holder.
+    expect(() =>
+      parseConfig(
+        file({ run: '{ concurrency: 4 }' }) + '\nworker: { maxConcurrentActivities: 4 }',
+        'test.yaml',
+        {},
+      ),
+    ).not.toThrow();
+  });
+
   it('refuses a lease refreshed no more often than it expires', () => {
     expect(
       problemsIn(file({ lock: '{ backend: file, path: /tmp/locks, ttl: 30s, refreshEvery: 1m }' })),

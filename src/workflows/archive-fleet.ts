@@ -23,6 +23,7 @@ import {
 } from '../shared';
 import { archiveActivities } from './activity-options';
 import { archiveDatabase } from './archive-database';
+import { emptyTableReport } from './archive-table';
 import { failureMessage } from './failure-message';
 
 type ChildStatus = FleetProgressView['databases'][number]['status'];
@@ -126,16 +127,8 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
 /** A database the time limit kept from starting: every table stopped, nothing archived. */
 function notStarted(db: FleetInput['databases'][number]): DatabaseReport {
   const tables = db.tables.map((table): TableReport => ({
-    table: table.name,
-    status: 'stopped',
+    ...emptyTableReport(table.name, 'stopped'),
     stopReason: 'maxRunTime',
-    archived: 0,
-    deleted: 0,
-    verified: 0,
-    skippedChanged: 0,
-    batches: 0,
-    bytes: 0,
-    durationMs: 0,
   }));
   return { name: db.database, status: 'stopped', stopReason: 'maxRunTime', tables };
 }

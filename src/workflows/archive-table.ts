@@ -22,17 +22,22 @@ export function newTableCursor(table: string): TableCursor {
     afterKey: null,
     lastTimestamp: null,
     plan: null,
-    report: {
-      table,
-      status: 'completed',
-      archived: 0,
-      deleted: 0,
-      verified: 0,
-      skippedChanged: 0,
-      batches: 0,
-      bytes: 0,
-      durationMs: 0,
-    },
+    report: emptyTableReport(table, 'completed'),
+  };
+}
+
+/** A table's report before anything is counted. */
+export function emptyTableReport(table: string, status: TableReport['status']): TableReport {
+  return {
+    table,
+    status,
+    archived: 0,
+    deleted: 0,
+    verified: 0,
+    skippedChanged: 0,
+    batches: 0,
+    bytes: 0,
+    durationMs: 0,
   };
 }
 

@@ -21,8 +21,7 @@ import {
   type FleetReport,
   type ReplicaLagReading,
 } from '../../src/shared';
-import { findBinary } from '../../src/tools/find-binary';
-import { ensureRuntime } from '../helpers/runtime';
+import { startTimeSkippingEnvironment } from '../helpers/runtime';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -127,11 +126,7 @@ describe('load protection in the workflows (time-skipping server, fake activitie
   let queues = 0;
 
   beforeAll(async () => {
-    ensureRuntime();
-    const path = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path } },
-    });
+    env = await startTimeSkippingEnvironment();
   });
   afterAll(async () => {
     await env?.teardown();

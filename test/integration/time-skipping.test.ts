@@ -1,18 +1,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { ensureRuntime } from '../helpers/runtime';
-import { findBinary } from '../../src/tools/find-binary';
+import { startTimeSkippingEnvironment } from '../helpers/runtime';
 
 describe('the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
-  const executable = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
 
   beforeAll(async () => {
-    ensureRuntime();
-    // existing-path: the SDK starts the installed binary and never tries to download one.
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: executable } },
-    });
+    env = await startTimeSkippingEnvironment();
   });
 
   afterAll(async () => {

@@ -13,8 +13,7 @@ import {
   type DatabaseInput,
   type DatabaseReport,
 } from '../../src/shared';
-import { findBinary } from '../../src/tools/find-binary';
-import { ensureRuntime } from '../helpers/runtime';
+import { startTimeSkippingEnvironment } from '../helpers/runtime';
 
 const DAY_MS = 86_400_000;
 
@@ -76,11 +75,7 @@ describe('archiveDatabase over simulated time', () => {
   let taskQueue = 0;
 
   beforeAll(async () => {
-    ensureRuntime();
-    const path = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path } },
-    });
+    env = await startTimeSkippingEnvironment();
   });
   afterAll(async () => {
     await env?.teardown();

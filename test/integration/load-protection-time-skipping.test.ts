@@ -295,10 +295,24 @@ describe('load protection in the workflows (time-skipping server, fake activitie
     const lagLimit = { maxMs: 10_000, checkEveryMs: 1_000 };
 
     /** A replica whose lag the test sets; every check is journaled between the archives and deletes. */
-    function replica(journal: Journal, initial: ReplicaLagReading) {
+    /**
+     * A fake replica. With `behindAfterFirstDelete`, the reading switches to it at the first check after a delete,
+     * switched by the check itself: a test polling for the first delete could be too late for three fast fake
+     * batches, which would all pass before the replica "fell behind".
+     */
+    function replica(
+      journal: Journal,
+      initial: ReplicaLagReading,
+      behindAfterFirstDelete?: ReplicaLagReading,
+    ) {
       const state = { reading: initial, checks: 0 };
+      let fell = false;
       const activities: Partial<Activities> = {
         async replicaLag() {
+          if (behindAfterFirstDelete && !fell && journal.deleted.length >= 1) {
+            fell = true;
+            state.reading = behindAfterFirstDelete;
+          }
           state.checks++;
           journal.events.push(`lag ${String(state.reading.lagSeconds)}`);
           return state.reading;
@@ -309,20 +323,9 @@ describe('load protection in the workflows (time-skipping server, fake activitie
 
     it('waits while the lag is over the limit, shows it, deletes nothing meanwhile, and goes on once it is back', async () => {
       const journal = newJournal();
-      const lag = replica(journal, { lagSeconds: 0 });
-      // The first batch goes through; the replica falls behind at the first check after a delete. Switched by
-      // the check itself: a test polling for the first delete could be too late for three fast fake batches.
-      let fell = false;
-      const fallsBehind: Partial<Activities> = {
-        async replicaLag(...args) {
-          if (journal.deleted.length >= 1 && !fell) {
-            fell = true;
-            lag.state.reading = { lagSeconds: 42 };
-          }
-          return lag.activities.replicaLag!(...args);
-        },
-      };
-      const activities = fakeActivities(3, journal, fallsBehind);
+      // The first batch goes through; the replica falls behind at the first check after a delete.
+      const lag = replica(journal, { lagSeconds: 0 }, { lagSeconds: 42 });
+      const activities = fakeActivities(3, journal, lag.activities);
       const started = await env.currentTimeMs();
       const report = await withWorker(activities, async (queue) => {
         const handle = await archiveDatabase(
@@ -413,7 +416,7 @@ describe('load protection in the workflows (time-skipping server, fake activitie
 
     it('continues as new during a long wait and finishes the table afterwards', async () => {
       const journal = newJournal();
-      const lag = replica(journal, { lagSeconds: 0 });
+      const lag = replica(journal, { lagSeconds: 0 }, { lagSeconds: 50 });
       const report = await withWorker(fakeActivities(3, journal, lag.activities), async (queue) => {
         const handle = await archiveDatabase(
           queue,
@@ -422,14 +425,8 @@ describe('load protection in the workflows (time-skipping server, fake activitie
             historyEventsLimit: 60,
           }),
         );
-        await until(
-          async () => journal.deleted.length,
-          (n) => n >= 1,
-          'the first delete',
-        );
+        const first = (await handle.describe()).runId;
         const latest = env.client.workflow.getHandle(handle.workflowId);
-        const first = (await latest.describe()).runId;
-        lag.state.reading = { lagSeconds: 50 };
         await until(
           async () => (await latest.describe()).runId,
           (runId) => runId !== first,

@@ -51,45 +51,32 @@ primary_sql() {
 }
 
 mariadb_replica_init() {
-  local cmd mark
+  local mark
   mark=$(cat "$MARIADB_USERS_DONE" 2>/dev/null) || mark=unknown
   if [[ -d $MR_DATA/mysql ]]; then
     [[ $(cat "$MR_PRIMARY_MARK" 2>/dev/null) == "$mark" || ! -f $MR_PRIMARY_MARK ]] && return 0
     say "mariadb-replica ... the primary at :$MARIADB_PORT was made anew; making the replica anew"
   fi
-  rm -rf -- "$MR_DATA"
-  cmd="mariadb-install-db --no-defaults ${MARIADB_USER_ARG[*]} --datadir=$MR_DATA --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve"
-  printf '\n=== %s services.sh: %s\n' "$(date -Is)" "$cmd" >>"$MR_LOG"
-  mariadb-install-db --no-defaults "${MARIADB_USER_ARG[@]}" --datadir="$MR_DATA" \
-    --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
-    >>"$MR_LOG" 2>&1 </dev/null 9>&- || {
-    rm -rf -- "$MR_DATA"
-    fail mariadb-replica "$cmd" "$MR_LOG" "fix the error above and rerun (the half-made datadir was removed)"
-  }
+  mariadb_install_datadir mariadb-replica "$MR_DATA" "$MR_LOG"
 }
 
 # mariadb_replica_setup: root logs in like on the primary; replication from the primary's current GTID
 # position. Once per datadir (the mark file records it).
 mariadb_replica_setup() {
-  local host pos mark
+  local pos mark
   [[ -f $MR_PRIMARY_MARK ]] && return 0
   mark=$(cat "$MARIADB_USERS_DONE" 2>/dev/null) || mark=unknown
   pos=$(primary_sql 'SELECT @@gtid_binlog_pos') || pos=
-  host=$(hostname 2>/dev/null | tr -cd 'A-Za-z0-9.-') || true
-  [[ -n $host && $host != localhost ]] || host=localhost.invalid
-  mariadb --no-defaults --socket="$MR_SOCKET" -uroot >>"$MR_LOG" 2>&1 <<SQL ||
-DROP USER IF EXISTS 'root'@'$host';
-ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket;
-CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';
-ALTER USER 'root'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
-GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
-FLUSH PRIVILEGES;
+  {
+    mariadb_root_users_sql
+    cat <<SQL
 STOP SLAVE;
 SET GLOBAL gtid_slave_pos = '$pos';
 CHANGE MASTER TO MASTER_HOST='$MARIADB_HOST', MASTER_PORT=$MARIADB_PORT, MASTER_USER='root', MASTER_PASSWORD='',
   MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=slave_pos;
 START SLAVE;
 SQL
+  } | mariadb --no-defaults --socket="$MR_SOCKET" -uroot >>"$MR_LOG" 2>&1 ||
     fail mariadb-replica "mariadb --socket=$MR_SOCKET -uroot (CHANGE MASTER TO ...)" "$MR_LOG" \
       "reset: 'services.sh down mariadb-replica && rm -rf $MR_DATA', then up"
   printf '%s\n' "$mark" >"$MR_PRIMARY_MARK"
@@ -148,23 +135,7 @@ mariadb_replica_up() {
 }
 
 mariadb_replica_down() {
-  local pid cmd
-  if ! pid=$(mariadb_replica_pid); then
-    rm -f -- "$MR_PIDFILE"
-    progress mariadb-replica "not running" "ours; $MR_DATA"
-    return 0
-  fi
-  cmd="mariadb-admin --socket=$MR_SOCKET -uroot shutdown"
-  if ! mariadb-admin --no-defaults --socket="$MR_SOCKET" -uroot --connect-timeout=5 shutdown \
-    >>"$MR_LOG" 2>&1 </dev/null 9>&-; then
-    say "mariadb-replica ... '$cmd' failed; sending SIGTERM to $pid"
-    kill -TERM "$pid" 2>/dev/null || true
-  fi
-  if ! wait_pid_exit "$pid" mariadbd 60; then
-    fail mariadb-replica "$cmd" "$MR_LOG" "mariadbd (pid $pid) did not exit within 60s; kill -KILL $pid"
-  fi
-  rm -f -- "$MR_PIDFILE"
-  progress mariadb-replica stopped "pid $pid"
+  mariadbd_stop mariadb-replica "$MR_SOCKET" "$MR_PIDFILE" "$MR_LOG" "$MR_DATA" mariadb_replica_pid
 }
 
 mariadb_replica_status() {

@@ -46,29 +46,32 @@ mariadb_after_install() {
   if just_installed mariadb-server; then disable_unit mariadb; fi
 }
 
-mariadb_init() {
-  local cmd
-  [[ -d $MARIADB_DATA/mysql ]] && return 0
-  rm -rf -- "$MARIADB_DATA"
-  cmd="mariadb-install-db --no-defaults ${MARIADB_USER_ARG[*]} --datadir=$MARIADB_DATA --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve"
-  printf '\n=== %s services.sh: %s\n' "$(date -Is)" "$cmd" >>"$MARIADB_LOG"
-  mariadb-install-db --no-defaults "${MARIADB_USER_ARG[@]}" --datadir="$MARIADB_DATA" \
+# mariadb_install_datadir NAME DATADIR LOG: a fresh datadir (mariadb-install-db); a half-made one is removed.
+mariadb_install_datadir() {
+  local name=$1 data=$2 log=$3 cmd
+  rm -rf -- "$data"
+  cmd="mariadb-install-db --no-defaults ${MARIADB_USER_ARG[*]} --datadir=$data --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve"
+  printf '\n=== %s services.sh: %s\n' "$(date -Is)" "$cmd" >>"$log"
+  mariadb-install-db --no-defaults "${MARIADB_USER_ARG[@]}" --datadir="$data" \
     --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
-    >>"$MARIADB_LOG" 2>&1 </dev/null 9>&- || {
-    rm -rf -- "$MARIADB_DATA"
-    fail mariadb "$cmd" "$MARIADB_LOG" "fix the error above and rerun (the half-made datadir was removed)"
+    >>"$log" 2>&1 </dev/null 9>&- || {
+    rm -rf -- "$data"
+    fail "$name" "$cmd" "$log" "fix the error above and rerun (the half-made datadir was removed)"
   }
 }
 
-# mariadb_fix_users: root logs in with an empty password over TCP from
-# 127.0.0.1 (and over the socket); idempotent, done once per datadir.
-mariadb_fix_users() {
+mariadb_init() {
+  [[ -d $MARIADB_DATA/mysql ]] && return 0
+  mariadb_install_datadir mariadb "$MARIADB_DATA" "$MARIADB_LOG"
+}
+
+# mariadb_root_users_sql: makes root log in with an empty password over TCP from 127.0.0.1 (and over the
+# socket). mariadb-install-db also makes root@<hostname>, which --skip-name-resolve ignores: it is dropped.
+mariadb_root_users_sql() {
   local host
-  [[ -f $MARIADB_USERS_DONE ]] && return 0
-  # mariadb-install-db also makes root@<hostname>, which --skip-name-resolve ignores.
   host=$(hostname 2>/dev/null | tr -cd 'A-Za-z0-9.-') || true
   [[ -n $host && $host != localhost ]] || host=localhost.invalid
-  mariadb --no-defaults --socket="$MARIADB_SOCKET" -uroot >>"$MARIADB_LOG" 2>&1 <<SQL ||
+  cat <<SQL
 DROP USER IF EXISTS 'root'@'$host';
 ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket;
 CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';
@@ -76,6 +79,13 @@ ALTER USER 'root'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWOR
 GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 FLUSH PRIVILEGES;
 SQL
+}
+
+# mariadb_fix_users: root logs in with an empty password over TCP from
+# 127.0.0.1 (and over the socket); idempotent, done once per datadir.
+mariadb_fix_users() {
+  [[ -f $MARIADB_USERS_DONE ]] && return 0
+  mariadb_root_users_sql | mariadb --no-defaults --socket="$MARIADB_SOCKET" -uroot >>"$MARIADB_LOG" 2>&1 ||
     fail mariadb "mariadb --socket=$MARIADB_SOCKET -uroot (ALTER USER root ...)" "$MARIADB_LOG" \
       "root cannot log in over the socket; reset: 'services.sh down mariadb && rm -rf $MARIADB_DATA'"
   date -Is >"$MARIADB_USERS_DONE"
@@ -128,24 +138,29 @@ mariadb_up() {
   progress mariadb ok "$MARIADB_HOST:$MARIADB_PORT, started pid $pid in $(elapsed "$start")"
 }
 
-mariadb_down() {
-  local pid cmd
-  if ! pid=$(mariadb_pid); then
-    rm -f -- "$MARIADB_PIDFILE"
-    progress mariadb "not running" "ours; $MARIADB_DATA"
+# mariadbd_stop NAME SOCKET PIDFILE LOG DATADIR PIDFN: shuts down the mariadbd whose pid PIDFN prints, if any.
+mariadbd_stop() {
+  local name=$1 socket=$2 pidfile=$3 log=$4 data=$5 pidfn=$6 pid cmd
+  if ! pid=$("$pidfn"); then
+    rm -f -- "$pidfile"
+    progress "$name" "not running" "ours; $data"
     return 0
   fi
-  cmd="mariadb-admin --socket=$MARIADB_SOCKET -uroot shutdown"
-  if ! mariadb-admin --no-defaults --socket="$MARIADB_SOCKET" -uroot --connect-timeout=5 shutdown \
-    >>"$MARIADB_LOG" 2>&1 </dev/null 9>&-; then
-    say "mariadb ... '$cmd' failed; sending SIGTERM to $pid"
+  cmd="mariadb-admin --socket=$socket -uroot shutdown"
+  if ! mariadb-admin --no-defaults --socket="$socket" -uroot --connect-timeout=5 shutdown \
+    >>"$log" 2>&1 </dev/null 9>&-; then
+    say "$name ... '$cmd' failed; sending SIGTERM to $pid"
     kill -TERM "$pid" 2>/dev/null || true
   fi
   if ! wait_pid_exit "$pid" mariadbd 60; then
-    fail mariadb "$cmd" "$MARIADB_LOG" "mariadbd (pid $pid) did not exit within 60s; kill -KILL $pid"
+    fail "$name" "$cmd" "$log" "mariadbd (pid $pid) did not exit within 60s; kill -KILL $pid"
   fi
-  rm -f -- "$MARIADB_PIDFILE"
-  progress mariadb stopped "pid $pid"
+  rm -f -- "$pidfile"
+  progress "$name" stopped "pid $pid"
+}
+
+mariadb_down() {
+  mariadbd_stop mariadb "$MARIADB_SOCKET" "$MARIADB_PIDFILE" "$MARIADB_LOG" "$MARIADB_DATA" mariadb_pid
 }
 
 mariadb_status() {

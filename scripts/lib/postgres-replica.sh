@@ -93,18 +93,11 @@ postgres_replica_up() {
     progress postgres-replica ok "$PG_HOST:$PGR_PORT, was starting, pid $pid"
     return 0
   fi
-  ensure_reachable "$PG_OS_USER" "$DB_ARCHIVER_HOME"
-  touch -- "$PGR_LOG"
-  own_path "$PG_OS_USER" "$PGR_LOG"
-  mkdir -p -- "$PGR_SOCKDIR"
-  own_path "$PG_OS_USER" "$PGR_SOCKDIR"
+  pg_prepare_dirs "$PGR_LOG" "$PGR_SOCKDIR"
   postgres_replica_init
   postgres_replica_write_conf
-  # shellcheck disable=SC2094  # pg_ctl appends to the log it is given; so do we
-  as_user "$PG_OS_USER" setsid "$PG_BINDIR/pg_ctl" -D "$PGR_DATA" -l "$PGR_LOG" -w -t "$SERVICES_TIMEOUT" start \
-    </dev/null >/dev/null 2>>"$PGR_LOG" 9>&- ||
-    fail postgres-replica "$cmd" "$PGR_LOG" \
-      "see the log; if the standby cannot catch up with the primary ('requested WAL segment … has already been removed'), make it anew: 'services.sh down postgres-replica && rm -rf $PGR_DATA && services.sh up postgres-replica'"
+  pg_cluster_start postgres-replica "$PGR_DATA" "$PGR_LOG" "$cmd" \
+    "see the log; if the standby cannot catch up with the primary ('requested WAL segment … has already been removed'), make it anew: 'services.sh down postgres-replica && rm -rf $PGR_DATA && services.sh up postgres-replica'"
   pid=$(postgres_replica_pid) || fail postgres-replica "$cmd" "$PGR_LOG" "the standby exited right after start; see the log"
   wait_healthy postgres-replica postgres_replica_healthy "$SERVICES_TIMEOUT" "$pid" postgres "$PGR_LOG" "$cmd" "see the log"
   printf '%s\n' "$pid" >"$PGR_PIDFILE"
@@ -112,17 +105,7 @@ postgres_replica_up() {
 }
 
 postgres_replica_down() {
-  local pid cmd
-  if ! pid=$(postgres_replica_pid); then
-    rm -f -- "$PGR_PIDFILE"
-    progress postgres-replica "not running" "ours; $PGR_DATA"
-    return 0
-  fi
-  cmd="pg_ctl -D $PGR_DATA -m fast -w stop (as $PG_OS_USER)"
-  as_user "$PG_OS_USER" "$PG_BINDIR/pg_ctl" -D "$PGR_DATA" -m fast -w -t 60 stop \
-    </dev/null >/dev/null 2>>"$PGR_LOG" 9>&- || fail postgres-replica "$cmd" "$PGR_LOG" "kill -TERM $pid, or see the log"
-  rm -f -- "$PGR_PIDFILE"
-  progress postgres-replica stopped "pid $pid"
+  pg_cluster_stop postgres-replica "$PGR_DATA" "$PGR_PIDFILE" "$PGR_LOG" postgres_replica_pid
 }
 
 postgres_replica_status() {

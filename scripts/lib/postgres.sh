@@ -83,6 +83,38 @@ EOF
   own_path "$PG_OS_USER" "$PG_DATA/db-archiver.conf"
 }
 
+# pg_prepare_dirs LOG SOCKDIR: the log file and socket directory, owned by the server's OS user.
+pg_prepare_dirs() {
+  ensure_reachable "$PG_OS_USER" "$DB_ARCHIVER_HOME"
+  touch -- "$1"
+  own_path "$PG_OS_USER" "$1"
+  mkdir -p -- "$2"
+  own_path "$PG_OS_USER" "$2"
+}
+
+# pg_cluster_start NAME DATADIR LOG CMD HINT: pg_ctl start as the server's OS user, waiting for it to accept
+# connections; on failure says CMD failed, with HINT.
+pg_cluster_start() {
+  # shellcheck disable=SC2094  # pg_ctl appends to the log it is given; so do we
+  as_user "$PG_OS_USER" setsid "$PG_BINDIR/pg_ctl" -D "$2" -l "$3" -w -t "$SERVICES_TIMEOUT" start \
+    </dev/null >/dev/null 2>>"$3" 9>&- || fail "$1" "$4" "$3" "$5"
+}
+
+# pg_cluster_stop NAME DATADIR PIDFILE LOG PIDFN: a fast shutdown of the cluster whose pid PIDFN prints, if any.
+pg_cluster_stop() {
+  local name=$1 data=$2 pidfile=$3 log=$4 pidfn=$5 pid cmd
+  if ! pid=$("$pidfn"); then
+    rm -f -- "$pidfile"
+    progress "$name" "not running" "ours; $data"
+    return 0
+  fi
+  cmd="pg_ctl -D $data -m fast -w stop (as $PG_OS_USER)"
+  as_user "$PG_OS_USER" "$PG_BINDIR/pg_ctl" -D "$data" -m fast -w -t 60 stop \
+    </dev/null >/dev/null 2>>"$log" 9>&- || fail "$name" "$cmd" "$log" "kill -TERM $pid, or see the log"
+  rm -f -- "$pidfile"
+  progress "$name" stopped "pid $pid"
+}
+
 postgres_up() {
   local start pid cmd
   start=$(now)
@@ -107,36 +139,18 @@ postgres_up() {
     fail postgres "pg_isready -h $PG_HOST -p $PG_PORT && psql -h $PG_HOST -U postgres -c 'select 1'" "" \
       "port $PG_PORT is taken by a server without trust login for user postgres $(port_owner "$PG_PORT"); stop it (e.g. pg_ctlcluster $PG_MAJOR main stop) and rerun"
   fi
-  ensure_reachable "$PG_OS_USER" "$DB_ARCHIVER_HOME"
-  touch -- "$PG_LOG"
-  own_path "$PG_OS_USER" "$PG_LOG"
-  mkdir -p -- "$PG_SOCKDIR"
-  own_path "$PG_OS_USER" "$PG_SOCKDIR"
+  pg_prepare_dirs "$PG_LOG" "$PG_SOCKDIR"
   postgres_init
   postgres_write_conf
-  # shellcheck disable=SC2094  # pg_ctl appends to the log it is given; so do we
-  as_user "$PG_OS_USER" setsid "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$SERVICES_TIMEOUT" start \
-    </dev/null >/dev/null 2>>"$PG_LOG" 9>&- ||
-    fail postgres "$cmd" "$PG_LOG" "see the log; reset with 'services.sh down postgres && rm -rf $PG_DATA'"
+  pg_cluster_start postgres "$PG_DATA" "$PG_LOG" "$cmd" \
+    "see the log; reset with 'services.sh down postgres && rm -rf $PG_DATA'"
   pid=$(postgres_pid) || fail postgres "$cmd" "$PG_LOG" "postmaster exited right after start; see the log"
   wait_healthy postgres postgres_healthy "$SERVICES_TIMEOUT" "$pid" postgres "$PG_LOG" "$cmd" "see the log"
   printf '%s\n' "$pid" >"$PG_PIDFILE"
   progress postgres ok "$PG_HOST:$PG_PORT, started pid $pid in $(elapsed "$start")"
 }
 
-postgres_down() {
-  local pid cmd
-  if ! pid=$(postgres_pid); then
-    rm -f -- "$PG_PIDFILE"
-    progress postgres "not running" "ours; $PG_DATA"
-    return 0
-  fi
-  cmd="pg_ctl -D $PG_DATA -m fast -w stop (as $PG_OS_USER)"
-  as_user "$PG_OS_USER" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop \
-    </dev/null >/dev/null 2>>"$PG_LOG" 9>&- || fail postgres "$cmd" "$PG_LOG" "kill -TERM $pid, or see the log"
-  rm -f -- "$PG_PIDFILE"
-  progress postgres stopped "pid $pid"
-}
+postgres_down() { pg_cluster_stop postgres "$PG_DATA" "$PG_PIDFILE" "$PG_LOG" postgres_pid; }
 
 postgres_status() {
   local state=down pid=- version=-

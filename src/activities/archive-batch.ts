@@ -118,7 +118,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
     try {
       await pipeline(
         Readable.from(chunks(rows)),
-        createGzip({ level: 6 }),
+        createGzip({ level: deps.storage.compressionLevel }),
         async (compressed: AsyncIterable<Buffer>) => {
           for await (const chunk of compressed) await upload.write(chunk);
         },

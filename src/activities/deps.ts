@@ -20,6 +20,8 @@ export interface ActivityDeps {
     prefix: string;
     multipartThresholdBytes: number;
     partSizeBytes: number;
+    /** gzip level of the data objects (1–9). */
+    compressionLevel: number;
   };
   /** The sidecars this worker wrote, so the delete and verification of a batch need not download them again. */
   sidecars?: SidecarCache;

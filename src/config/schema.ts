@@ -49,6 +49,7 @@ const storage = field
     forcePathStyle: field.flag().default(false),
     multipartThresholdBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(16 * MiB),
     partSizeBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(8 * MiB),
+    compressionLevel: field.integerBetween(1, 9).default(6),
   })
   .transform(({ bucket, prefix, endpoint, ...rest }): StorageConfig => ({
     bucket,

@@ -35,6 +35,8 @@ export interface StorageConfig {
   readonly multipartThresholdBytes: number;
   /** Size of each multipart part, at least 5 MiB (S3's minimum); default 8 MiB. */
   readonly partSizeBytes: number;
+  /** gzip level of the data objects, 1 (fastest) to 9 (smallest); default 6. */
+  readonly compressionLevel: number;
 }
 
 export interface RunConfig {

@@ -1,9 +1,10 @@
 /**
  * Runs whose shape stresses the pipeline: many batches (continue-as-new), a batch larger than the multipart
- * threshold, and a dry run.
+ * threshold, a gzip level other than the default, and a dry run.
  */
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { getJson, sidecarKeys, type BatchMeta } from '../../src/storage';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable } from '../helpers/events-table';
@@ -74,6 +75,36 @@ describe('pipeline shapes', () => {
       const meta = await getJson<BatchMeta>(s3, bucket, sidecarKeys(dataKey!).meta);
       expect(meta.compressedBytes).toBeGreaterThan(5_242_880);
       expect(meta.s3ChecksumSha256).toMatch(/-2$/);
+    } finally {
+      await pipeline.stop();
+      await table.close();
+    }
+  });
+
+  it('writes data objects at the configured gzip level, and they verify and read back', async () => {
+    const table = await EventsTable.create('postgres', 'gzip1');
+    const bucket = await createBucket(s3, 'gzip1');
+    await table.insert(1, 300, 200, (id) => `row ${id} `.repeat(20));
+    const pipeline = await startPipeline(
+      eventsConfigYaml([table], { bucket, batchSize: 1000, storageExtra: ', compressionLevel: 1' }),
+    );
+    try {
+      const { report } = await pipeline.runFleet();
+      expect(report.databases[0]!.tables[0]).toMatchObject({
+        status: 'completed',
+        archived: 300,
+        deleted: 300,
+      });
+      expect(report.databases[0]!.tables[0]!.verified).toBeGreaterThan(0);
+      const [dataKey] = await objectKeys(s3, bucket, '.jsonl.gz');
+      const body = Buffer.from(
+        await (
+          await s3.send(new GetObjectCommand({ Bucket: bucket, Key: dataKey! }))
+        ).Body!.transformToByteArray(),
+      );
+      // The gzip header's XFL byte says how zlib compressed: 4 for its fastest level (1), 0 for the default (6).
+      expect(body[8]).toBe(4);
+      expect(gunzipSync(body).toString('utf8').trimEnd().split('\n')).toHaveLength(300);
     } finally {
       await pipeline.stop();
       await table.close();

@@ -143,8 +143,13 @@ databases:
         olderThan: 90d
         batchSize: 2000000
         verify: { samplePercent: 150, min: -1, max: 0 }`;
-    expect(problemsIn(file({ databases, storage: '{ bucket: archive, partSizeBytes: 1048576 }' }))).toEqual([
+    expect(
+      problemsIn(
+        file({ databases, storage: '{ bucket: archive, partSizeBytes: 1048576, compressionLevel: 0 }' }),
+      ),
+    ).toEqual([
       'storage.partSizeBytes: must be a number of bytes between 5242880 (5 MiB) and 5368709120 (5 GiB)',
+      'storage.compressionLevel: must be an integer between 1 and 9',
       'databases[0].pool: must be an integer between 1 and 100',
       'databases[0].tables[0].batchSize: must be at most 1000000',
       'databases[0].tables[0].verify.samplePercent: must be a number between 0 and 100',

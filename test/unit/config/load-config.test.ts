@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       forcePathStyle: true,
       multipartThresholdBytes: 16 * 1024 * 1024,
       partSizeBytes: 8 * 1024 * 1024,
+      compressionLevel: 6,
     });
     expect(config.run).toEqual({ concurrency: 2, heartbeatTimeout: '2m', heartbeatTimeoutMs: 120_000 });
     expect(config.lock).toEqual({
@@ -85,6 +86,7 @@ describe('loadConfig', () => {
       forcePathStyle: false,
       multipartThresholdBytes: 16 * 1024 * 1024,
       partSizeBytes: 8 * 1024 * 1024,
+      compressionLevel: 6,
     });
     expect(config.storage).not.toHaveProperty('endpoint');
     expect(config.run).toEqual({ concurrency: 2, heartbeatTimeout: '2m', heartbeatTimeoutMs: 120_000 });

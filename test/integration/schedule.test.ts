@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ScheduleView } from '../../src/schedules';
 import { DATABASE_SEARCH_ATTRIBUTE, TABLE_SEARCH_ATTRIBUTE, type FleetInput } from '../../src/shared';
 import { runCli } from '../helpers/cli';
+import { eventually } from '../helpers/eventually';
 import { S3_ENDPOINT, TEMPORAL_ADDRESS, uniqueName } from '../helpers/services';
 
 const SECRET = 's3cr3t-pw';
@@ -35,20 +36,6 @@ databases:
 `,
   );
   return path;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** Search attributes by name (a schedule's action holds them as pairs or as TypedSearchAttributes). */
@@ -129,6 +116,7 @@ describe('archiver schedule on the Temporal dev server', () => {
     const view = await eventually(
       async () => (await listed()).find((v) => v.scheduleId === id),
       'the schedule to be listed',
+      15_000,
     );
     expect(view).toMatchObject({
       paused: false,
@@ -195,6 +183,7 @@ describe('archiver schedule on the Temporal dev server', () => {
     const view = await eventually(
       async () => (await listed()).find((v) => v.scheduleId === id),
       'the schedule to be listed',
+      15_000,
     );
     expect(view).toMatchObject({ timing: 'every 6h (UTC)', databases: ['shop'], tables: 2 });
   });
@@ -231,6 +220,7 @@ describe('archiver schedule on the Temporal dev server', () => {
     const view = await eventually(
       async () => (await listed()).find((v) => v.scheduleId === id),
       'the schedule to be listed',
+      15_000,
     );
     expect(view).toMatchObject({ timing: 'cron 30 4 * * * (UTC)', databases: ['shop'], paused: true });
   });
@@ -382,6 +372,7 @@ describe('archiver schedule on the Temporal dev server', () => {
     await eventually(
       async () => ((await listed(otherConfig)).some((v) => v.scheduleId === theirs) ? true : undefined),
       'the other schedule to be listed',
+      15_000,
     );
     const ids = (await listed()).map((v) => v.scheduleId);
     expect(ids).toContain(mine);

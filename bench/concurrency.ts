@@ -2,12 +2,13 @@ import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } fro
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createConnection } from 'mysql2/promise';
 import { Client as PgClient } from 'pg';
 import { stringify } from 'yaml';
 import { exec } from './exec';
 import { measure, type Measurement } from './measure';
+import { oneOf, positive } from './options';
 import { processCpuS } from './proc';
 import { deletePrefix, ensureBucket, s3Client } from './s3';
 import { countRows, seed, seedShape } from './seed';
@@ -97,15 +98,6 @@ const say = (message: string) => process.stderr.write(`concurrency: ${message}\n
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
-function positive(name: string, max: number) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1 || n > max)
-      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
-    return n;
-  };
-}
-
 function list(name: string, max: number) {
   return (value: string): number[] => value.split(',').map((v) => positive(name, max)(v.trim()));
 }
@@ -119,10 +111,11 @@ function parseOptions(argv: string[]): Options {
     .option('--rows <n>', 'rows per database (77% of them old)', positive('--rows', 10_000_000), 100_000)
     .option('--batch <n>', 'batchSize', positive('--batch', 1_000_000), 10_000)
     .option('--levels <list>', 'run.concurrency levels, comma-separated', list('--levels', 64), [1, 2, 4])
-    .option('--engine <engine>', 'postgres or mariadb (default: postgres)', (v: string) => {
-      if (v !== 'postgres' && v !== 'mariadb') throw new InvalidArgumentError('use postgres or mariadb');
-      return v;
-    })
+    .option(
+      '--engine <engine>',
+      'postgres or mariadb (default: postgres)',
+      oneOf(['postgres', 'mariadb'] as const),
+    )
     .option('--pool <n>', 'databases[].pool for the concurrency series', positive('--pool', 100), 4)
     .option(
       '--pools <list>',

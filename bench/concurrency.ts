@@ -13,20 +13,18 @@ import { processCpuS } from './proc';
 import { deletePrefix, ensureBucket, s3Client } from './s3';
 import { countRows, seed, seedShape } from './seed';
 import { servicePid } from './services';
+import { MARIADB, PG, TEMPORAL_ADDRESS, WORK_DIR, cutoffLiteral, type Engine } from './settings';
 import {
-  BENCH_TABLE,
-  MARIADB,
-  OLDER_THAN_DAYS,
-  PG,
-  S3_ENDPOINT,
-  TEMPORAL_ADDRESS,
-  WORK_DIR,
-  cutoffLiteral,
-  mariadbUrl,
-  pgUrl,
-  type Engine,
-} from './settings';
-import { REPO_ROOT, checkReport, runArchiver, startWorker, type ArchiverWorker } from './tools/db-archiver';
+  REPO_ROOT,
+  benchTable,
+  checkReport,
+  databaseEntry,
+  lockSection,
+  runArchiver,
+  serviceSections,
+  startWorker,
+  type ArchiverWorker,
+} from './tools/db-archiver';
 
 /**
  * `npx tsx bench/concurrency.ts`: the parallelism trade-offs of one worker (docs/parallelism.md). Seeds D
@@ -157,32 +155,15 @@ const warmName = (engine: Engine) => `conc_${engine === 'postgres' ? 'pg' : 'my'
 
 /** The configured name is the server's database name too. */
 function writeConfig(file: string, options: Options, concurrency: number, pool: number): void {
-  const table = {
-    name: options.engine === 'postgres' ? `public.${BENCH_TABLE}` : BENCH_TABLE,
-    timestampColumn: 'created_at',
-    olderThan: `${OLDER_THAN_DAYS}d`,
-    batchSize: options.batch,
-    delete: true,
-  };
-  const databases = [...databaseNames(options), warmName(options.engine)].map((name) => ({
-    name,
-    engine: options.engine === 'postgres' ? 'postgres' : 'mysql',
-    url: options.engine === 'postgres' ? pgUrl(name) : mariadbUrl(name),
-    pool,
-    tables: [table],
-  }));
+  const table = benchTable(options.engine, options.batch);
+  const databases = [...databaseNames(options), warmName(options.engine)].map((name) =>
+    databaseEntry(options.engine, { name, database: name, pool, tables: [table] }),
+  );
   const config = {
-    temporal: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: TASK_QUEUE },
-    storage: {
-      bucket: BUCKET,
-      prefix: S3_PREFIX,
-      endpoint: S3_ENDPOINT,
-      region: 'us-east-1',
-      forcePathStyle: true,
-    },
+    ...serviceSections({ taskQueue: TASK_QUEUE, bucket: BUCKET, prefix: S3_PREFIX }),
     run: { concurrency },
     worker: { maxConcurrentActivities: options.maxConcurrentActivities },
-    lock: { backend: 'postgres', url: pgUrl('postgres') },
+    lock: lockSection('postgres'),
     databases,
   };
   writeFileSync(file, `# Written by bench/concurrency.ts.\n${stringify(config)}`);

@@ -2,30 +2,29 @@ import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } fro
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createConnection } from 'mysql2/promise';
 import { Client as PgClient } from 'pg';
 import { stringify } from 'yaml';
 import { exec } from './exec';
 import { measure, type Measurement } from './measure';
+import { oneOf, positive } from './options';
 import { processCpuS } from './proc';
 import { deletePrefix, ensureBucket, s3Client } from './s3';
 import { countRows, seed, seedShape } from './seed';
 import { servicePid } from './services';
+import { MARIADB, PG, TEMPORAL_ADDRESS, WORK_DIR, cutoffLiteral, type Engine } from './settings';
 import {
-  BENCH_TABLE,
-  MARIADB,
-  OLDER_THAN_DAYS,
-  PG,
-  S3_ENDPOINT,
-  TEMPORAL_ADDRESS,
-  WORK_DIR,
-  cutoffLiteral,
-  mariadbUrl,
-  pgUrl,
-  type Engine,
-} from './settings';
-import { REPO_ROOT, checkReport, runArchiver, startWorker, type ArchiverWorker } from './tools/db-archiver';
+  REPO_ROOT,
+  benchTable,
+  checkReport,
+  databaseEntry,
+  lockSection,
+  runArchiver,
+  serviceSections,
+  startWorker,
+  type ArchiverWorker,
+} from './tools/db-archiver';
 
 /**
  * `npx tsx bench/concurrency.ts`: the parallelism trade-offs of one worker (docs/parallelism.md). Seeds D
@@ -97,15 +96,6 @@ const say = (message: string) => process.stderr.write(`concurrency: ${message}\n
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
-function positive(name: string, max: number) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1 || n > max)
-      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
-    return n;
-  };
-}
-
 function list(name: string, max: number) {
   return (value: string): number[] => value.split(',').map((v) => positive(name, max)(v.trim()));
 }
@@ -119,10 +109,11 @@ function parseOptions(argv: string[]): Options {
     .option('--rows <n>', 'rows per database (77% of them old)', positive('--rows', 10_000_000), 100_000)
     .option('--batch <n>', 'batchSize', positive('--batch', 1_000_000), 10_000)
     .option('--levels <list>', 'run.concurrency levels, comma-separated', list('--levels', 64), [1, 2, 4])
-    .option('--engine <engine>', 'postgres or mariadb (default: postgres)', (v: string) => {
-      if (v !== 'postgres' && v !== 'mariadb') throw new InvalidArgumentError('use postgres or mariadb');
-      return v;
-    })
+    .option(
+      '--engine <engine>',
+      'postgres or mariadb (default: postgres)',
+      oneOf(['postgres', 'mariadb'] as const),
+    )
     .option('--pool <n>', 'databases[].pool for the concurrency series', positive('--pool', 100), 4)
     .option(
       '--pools <list>',
@@ -164,32 +155,15 @@ const warmName = (engine: Engine) => `conc_${engine === 'postgres' ? 'pg' : 'my'
 
 /** The configured name is the server's database name too. */
 function writeConfig(file: string, options: Options, concurrency: number, pool: number): void {
-  const table = {
-    name: options.engine === 'postgres' ? `public.${BENCH_TABLE}` : BENCH_TABLE,
-    timestampColumn: 'created_at',
-    olderThan: `${OLDER_THAN_DAYS}d`,
-    batchSize: options.batch,
-    delete: true,
-  };
-  const databases = [...databaseNames(options), warmName(options.engine)].map((name) => ({
-    name,
-    engine: options.engine === 'postgres' ? 'postgres' : 'mysql',
-    url: options.engine === 'postgres' ? pgUrl(name) : mariadbUrl(name),
-    pool,
-    tables: [table],
-  }));
+  const table = benchTable(options.engine, options.batch);
+  const databases = [...databaseNames(options), warmName(options.engine)].map((name) =>
+    databaseEntry(options.engine, { name, database: name, pool, tables: [table] }),
+  );
   const config = {
-    temporal: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: TASK_QUEUE },
-    storage: {
-      bucket: BUCKET,
-      prefix: S3_PREFIX,
-      endpoint: S3_ENDPOINT,
-      region: 'us-east-1',
-      forcePathStyle: true,
-    },
+    ...serviceSections({ taskQueue: TASK_QUEUE, bucket: BUCKET, prefix: S3_PREFIX }),
     run: { concurrency },
     worker: { maxConcurrentActivities: options.maxConcurrentActivities },
-    lock: { backend: 'postgres', url: pgUrl('postgres') },
+    lock: lockSection('postgres'),
     databases,
   };
   writeFileSync(file, `# Written by bench/concurrency.ts.\n${stringify(config)}`);

@@ -16,7 +16,8 @@ export interface BenchOptions {
   build: boolean;
 }
 
-function positive(name: string, max: number) {
+/** A commander parser for a whole number from 1 to `max` (`_` separators allowed: `1_000_000`). */
+export function positive(name: string, max: number) {
   return (value: string): number => {
     const n = Number(value.replace(/_/g, ''));
     if (!Number.isInteger(n) || n < 1 || n > max)
@@ -25,7 +26,8 @@ function positive(name: string, max: number) {
   };
 }
 
-function oneOf<T extends string>(allowed: readonly T[]) {
+/** A commander parser that accepts only the given words. */
+export function oneOf<T extends string>(allowed: readonly T[]) {
   return (value: string): T => {
     if (!(allowed as readonly string[]).includes(value))
       throw new InvalidArgumentError(`use one of: ${allowed.join(', ')}`);

@@ -35,42 +35,69 @@ export function databaseName(engine: Engine, warm = false): string {
   return `${warm ? 'warm' : 'bench'}_${engine}`;
 }
 
-function lockSection(backend: LockBackend): object {
+/** The `lock` section for a lease lock on the local PostgreSQL or Redis, or none. */
+export function lockSection(backend: LockBackend): object {
   if (backend === 'postgres') return { backend, url: pgUrl('postgres') };
   if (backend === 'redis') return { backend, url: 'redis://127.0.0.1:6379' };
   return { backend };
 }
 
-/** Everything on that can be: checksums, guarded deletes and sample verification always are; a lease lock too. */
-export function writeConfig(file: string, batchSize: number, lock: LockBackend): void {
-  const table = (name: string) => ({
-    name,
-    timestampColumn: 'created_at',
-    olderThan: `${OLDER_THAN_DAYS}d`,
-    batchSize,
-    delete: true,
-  });
-  const databases = (['postgres', 'mariadb'] as const).flatMap((engine) =>
-    [false, true].map((warm) => {
-      const database = warm ? WARM_DATABASE : BENCH_DATABASE;
-      return {
-        name: databaseName(engine, warm),
-        engine: engine === 'postgres' ? 'postgres' : 'mysql',
-        url: engine === 'postgres' ? pgUrl(database) : mariadbUrl(database),
-        pool: 4,
-        tables: [table(engine === 'postgres' ? `public.${BENCH_TABLE}` : BENCH_TABLE)],
-      };
-    }),
-  );
-  const config = {
-    temporal: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: TASK_QUEUE },
+/**
+ * The `temporal` and `storage` sections for the local services: the caller's own task queue, so no other worker
+ * takes its runs, and its own bucket and prefix (MinIO wants path-style requests).
+ */
+export function serviceSections(own: { taskQueue: string; bucket: string; prefix: string }): object {
+  return {
+    temporal: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: own.taskQueue },
     storage: {
-      bucket: BUCKET,
-      prefix: S3_PREFIX,
+      bucket: own.bucket,
+      prefix: own.prefix,
       endpoint: S3_ENDPOINT,
       region: 'us-east-1',
       forcePathStyle: true,
     },
+  };
+}
+
+/** The bench table of one engine as a configuration lists it: rows past the cutoff, guarded deletes on. */
+export function benchTable(engine: Engine, batchSize: number): object {
+  return {
+    name: engine === 'postgres' ? `public.${BENCH_TABLE}` : BENCH_TABLE,
+    timestampColumn: 'created_at',
+    olderThan: `${OLDER_THAN_DAYS}d`,
+    batchSize,
+    delete: true,
+  };
+}
+
+/** A configured database on the local server of `engine`; `database` is the server's name for it. */
+export function databaseEntry(
+  engine: Engine,
+  entry: { name: string; database: string; pool: number; tables: object[] },
+): object {
+  return {
+    name: entry.name,
+    engine: engine === 'postgres' ? 'postgres' : 'mysql',
+    url: engine === 'postgres' ? pgUrl(entry.database) : mariadbUrl(entry.database),
+    pool: entry.pool,
+    tables: entry.tables,
+  };
+}
+
+/** Everything on that can be: checksums, guarded deletes and sample verification always are; a lease lock too. */
+export function writeConfig(file: string, batchSize: number, lock: LockBackend): void {
+  const databases = (['postgres', 'mariadb'] as const).flatMap((engine) =>
+    [false, true].map((warm) =>
+      databaseEntry(engine, {
+        name: databaseName(engine, warm),
+        database: warm ? WARM_DATABASE : BENCH_DATABASE,
+        pool: 4,
+        tables: [benchTable(engine, batchSize)],
+      }),
+    ),
+  );
+  const config = {
+    ...serviceSections({ taskQueue: TASK_QUEUE, bucket: BUCKET, prefix: S3_PREFIX }),
     run: { concurrency: 2 },
     lock: lockSection(lock),
     databases,

@@ -1,28 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { runProcess, type ProcessResult } from './process';
 import { S3_ENV } from './services';
 
 export const ARCHIVER_BIN = join(__dirname, '..', '..', 'bin', 'archiver.js');
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the built `archiver` command to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ARCHIVER_BIN, ...args], {
-      env: { ...process.env, ...S3_ENV, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
+  return runProcess(process.execPath, [ARCHIVER_BIN, ...args], { ...process.env, ...S3_ENV, ...env });
 }
 
 /** Starts `archiver worker` in the background; resolves once it logs that it polls its task queue. */

@@ -3,10 +3,10 @@
  * tools/compose-check by scripts/compose-check.sh) validates it against the Compose specification and resolves
  * it; these tests then hold the resolved project to what the README and docs/services.md promise.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runProcess, type ProcessResult } from '../helpers/process';
 
 const ROOT = join(__dirname, '..', '..');
 const CHECK = join(ROOT, 'scripts', 'compose-check.sh');
@@ -31,18 +31,12 @@ interface Project {
   services: Record<string, Service>;
 }
 
-function composeCheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Only PATH and HOME: the file must not depend on the caller's environment (ARCHIVER_CONFIG and so on).
-    const child = spawn('bash', [CHECK, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DB_ARCHIVER_HOME: process.env.DB_ARCHIVER_HOME },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function composeCheck(args: string[]): Promise<ProcessResult> {
+  // Only PATH and HOME: the file must not depend on the caller's environment (ARCHIVER_CONFIG and so on).
+  return runProcess('bash', [CHECK, ...args], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DB_ARCHIVER_HOME: process.env.DB_ARCHIVER_HOME,
   });
 }
 

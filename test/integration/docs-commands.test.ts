@@ -23,6 +23,7 @@ import { Client as PgClient } from 'pg';
 import { createLockBackend, type Lease, type LockBackend } from '../../src/locks';
 import { docCommands, docFiles, REPO_ROOT, where } from '../helpers/doc-commands';
 import { DocShell, type Background, type Substitutions } from '../helpers/doc-shell';
+import { eventually } from '../helpers/eventually';
 import { PG_ADMIN_URL, TEMPORAL_ADDRESS, uniqueName } from '../helpers/services';
 
 /** Doc commands another test runs with the same arguments (the config file's path put in). */
@@ -837,20 +838,6 @@ SELECT extension_name, installed, loaded FROM duckdb_extensions() WHERE extensio
     expect(unaccounted).toEqual([]);
   });
 });
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

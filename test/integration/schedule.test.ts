@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ScheduleView } from '../../src/schedules';
 import { DATABASE_SEARCH_ATTRIBUTE, TABLE_SEARCH_ATTRIBUTE, type FleetInput } from '../../src/shared';
 import { runCli } from '../helpers/cli';
+import { eventually } from '../helpers/eventually';
 import { S3_ENDPOINT, TEMPORAL_ADDRESS, uniqueName } from '../helpers/services';
 
 const SECRET = 's3cr3t-pw';
@@ -35,20 +36,6 @@ databases:
 `,
   );
   return path;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** Search attributes by name (a schedule's action holds them as pairs or as TypedSearchAttributes). */
@@ -82,6 +69,16 @@ describe('archiver schedule on the Temporal dev server', () => {
     expect(result.code).toBe(0);
     return JSON.parse(result.stdout) as ScheduleView[];
   };
+  /** The schedule as `schedule list` shows it, once the server's visibility has it. */
+  const listedView = (id: string): Promise<ScheduleView> =>
+    eventually(
+      async () => (await listed()).find((v) => v.scheduleId === id),
+      'the schedule to be listed',
+      15_000,
+    );
+  /** `archiver schedule create --id ID FLAGS…` with the test's configuration, or the one given. */
+  const createSchedule = (id: string, flags: string[], path = config) =>
+    runCli(['schedule', 'create', '--config', path, '--id', id, ...flags]);
 
   beforeAll(async () => {
     const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
@@ -109,27 +106,13 @@ describe('archiver schedule on the Temporal dev server', () => {
 
   it('creates a cron schedule that list shows with its next action times, SKIP overlap and a 1h catch-up window', async () => {
     const id = newId('nightly');
-    const result = await runCli([
-      'schedule',
-      'create',
-      '--config',
-      config,
-      '--id',
-      id,
-      '--cron',
-      '0 2 * * *',
-      '--timezone',
-      'Europe/Berlin',
-    ]);
+    const result = await createSchedule(id, ['--cron', '0 2 * * *', '--timezone', 'Europe/Berlin']);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toMatch(
       new RegExp(`^created schedule ${id}: cron 0 2 \\* \\* \\* \\(Europe/Berlin\\)`),
     );
 
-    const view = await eventually(
-      async () => (await listed()).find((v) => v.scheduleId === id),
-      'the schedule to be listed',
-    );
+    const view = await listedView(id);
     expect(view).toMatchObject({
       paused: false,
       timing: 'cron 0 2 * * * (Europe/Berlin)',
@@ -156,9 +139,7 @@ describe('archiver schedule on the Temporal dev server', () => {
 
   it('puts names and table settings into the schedule, never connection strings', async () => {
     const id = newId('nosecret');
-    expect(
-      (await runCli(['schedule', 'create', '--config', config, '--id', id, '--cron', '@daily'])).code,
-    ).toBe(0);
+    expect((await createSchedule(id, ['--cron', '@daily'])).code).toBe(0);
     const description = await describe_(id);
     const input = description.action.args![0] as FleetInput;
     expect(input.databases.map((d) => d.database)).toEqual(['shop', 'billing']);
@@ -171,13 +152,7 @@ describe('archiver schedule on the Temporal dev server', () => {
 
   it('creates an interval schedule with --every for the chosen databases and catch-up window', async () => {
     const id = newId('every');
-    const result = await runCli([
-      'schedule',
-      'create',
-      '--config',
-      config,
-      '--id',
-      id,
+    const result = await createSchedule(id, [
       '--every',
       '6h',
       '--database',
@@ -192,19 +167,15 @@ describe('archiver schedule on the Temporal dev server', () => {
     expect((description.action.args![0] as FleetInput).databases.map((d) => d.database)).toEqual(['shop']);
     const [first, second] = description.info.nextActionTimes;
     expect(second!.getTime() - first!.getTime()).toBe(6 * 3_600_000);
-    const view = await eventually(
-      async () => (await listed()).find((v) => v.scheduleId === id),
-      'the schedule to be listed',
-    );
+    const view = await listedView(id);
     expect(view).toMatchObject({ timing: 'every 6h (UTC)', databases: ['shop'], tables: 2 });
   });
 
   it('refuses to create an existing schedule (exit 2, unchanged) unless --update, which changes it in place and keeps it paused', async () => {
     const id = newId('twice');
-    const args = ['schedule', 'create', '--config', config, '--id', id];
-    expect((await runCli([...args, '--cron', '0 2 * * *'])).code).toBe(0);
+    expect((await createSchedule(id, ['--cron', '0 2 * * *'])).code).toBe(0);
 
-    const again = await runCli([...args, '--cron', '0 4 * * *', '--database', 'shop']);
+    const again = await createSchedule(id, ['--cron', '0 4 * * *', '--database', 'shop']);
     expect(again.code).toBe(2);
     expect(again.stderr.trim()).toBe(
       `archiver: Schedule "${id}" already exists; pass --update to change it in place, or delete it first.`,
@@ -216,7 +187,7 @@ describe('archiver schedule on the Temporal dev server', () => {
     expect((await runCli(['schedule', 'pause', '--config', config, id, '--note', 'maintenance'])).code).toBe(
       0,
     );
-    const updated = await runCli([...args, '--cron', '30 4 * * *', '--database', 'shop', '--update']);
+    const updated = await createSchedule(id, ['--cron', '30 4 * * *', '--database', 'shop', '--update']);
     expect(updated.code).toBe(0);
     expect(updated.stdout).toMatch(new RegExp(`^updated schedule ${id}: cron 30 4 \\* \\* \\* \\(UTC\\)`));
     const after = await describe_(id);
@@ -228,18 +199,13 @@ describe('archiver schedule on the Temporal dev server', () => {
     expect((after.action.args![0] as FleetInput).databases.map((d) => d.database)).toEqual(['shop']);
     expect(after.state).toMatchObject({ paused: true, note: 'maintenance' });
     expect(after.policies.overlap).toBe('SKIP');
-    const view = await eventually(
-      async () => (await listed()).find((v) => v.scheduleId === id),
-      'the schedule to be listed',
-    );
+    const view = await listedView(id);
     expect(view).toMatchObject({ timing: 'cron 30 4 * * * (UTC)', databases: ['shop'], paused: true });
   });
 
   it('pauses and unpauses, with the notes visible in describe', async () => {
     const id = newId('pausing');
-    expect((await runCli(['schedule', 'create', '--config', config, '--id', id, '--every', '1d'])).code).toBe(
-      0,
-    );
+    expect((await createSchedule(id, ['--every', '1d'])).code).toBe(0);
 
     const paused = await runCli([
       'schedule',
@@ -260,23 +226,16 @@ describe('archiver schedule on the Temporal dev server', () => {
 
   it('creates a schedule paused with --paused', async () => {
     const id = newId('startpaused');
-    const result = await runCli(
-      ['schedule', 'create', '--config', config, '--id', id, '--cron', '0 2 * * *'].concat([
-        '--paused',
-        '--note',
-        'waiting for sign-off',
-      ]),
-    );
+    const note = 'waiting for sign-off';
+    const result = await createSchedule(id, ['--cron', '0 2 * * *', '--paused', '--note', note]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('paused: no runs until `archiver schedule unpause`');
-    expect((await describe_(id)).state).toMatchObject({ paused: true, note: 'waiting for sign-off' });
+    expect((await describe_(id)).state).toMatchObject({ paused: true, note });
   });
 
   it('triggers a fleet run with the scheduled id prefix, and skips a second trigger while that run is going', async () => {
     const id = newId('trigger');
-    expect(
-      (await runCli(['schedule', 'create', '--config', config, '--id', id, '--cron', '0 2 * * *'])).code,
-    ).toBe(0);
+    expect((await createSchedule(id, ['--cron', '0 2 * * *'])).code).toBe(0);
 
     const first = await runCli(['schedule', 'trigger', '--config', config, id]);
     expect(first.code).toBe(0);
@@ -302,8 +261,8 @@ describe('archiver schedule on the Temporal dev server', () => {
 
   it('gives each scheduled run the memo, summary and search attributes of an `archiver run`', async () => {
     const id = newId('display');
-    const args = ['schedule', 'create', '--config', config, '--id', id, '--cron', '0 2 * * *'];
-    expect((await runCli([...args, '--database', 'billing'])).code).toBe(0);
+    const cron = ['--cron', '0 2 * * *'];
+    expect((await createSchedule(id, [...cron, '--database', 'billing'])).code).toBe(0);
 
     const action = (await describe_(id)).action;
     const memo = {
@@ -342,7 +301,7 @@ describe('archiver schedule on the Temporal dev server', () => {
     expect(JSON.stringify(run.raw)).not.toContain(SECRET);
 
     // --update rebuilds them from the new selection: two databases, so no single database to filter by.
-    expect((await runCli([...args, '--update'])).code).toBe(0);
+    expect((await createSchedule(id, [...cron, '--update'])).code).toBe(0);
     const updated = (await describe_(id)).action;
     expect(updated.staticSummary).toBe(
       `Archive 2 databases (shop, billing) to s3://unused/t/ (schedule ${id})`,
@@ -353,9 +312,7 @@ describe('archiver schedule on the Temporal dev server', () => {
 
   it('deletes a schedule; a second delete exits 2', async () => {
     const id = newId('deleting');
-    expect(
-      (await runCli(['schedule', 'create', '--config', config, '--id', id, '--every', '12h'])).code,
-    ).toBe(0);
+    expect((await createSchedule(id, ['--every', '12h'])).code).toBe(0);
 
     const deleted = await runCli(['schedule', 'delete', '--config', config, id]);
     expect(deleted).toMatchObject({ code: 0, stdout: `deleted schedule ${id}\n` });
@@ -373,15 +330,12 @@ describe('archiver schedule on the Temporal dev server', () => {
   it("lists only the schedules on the configuration's task queue", async () => {
     const mine = newId('mine');
     const theirs = newId('theirs');
-    expect(
-      (await runCli(['schedule', 'create', '--config', config, '--id', mine, '--every', '1d'])).code,
-    ).toBe(0);
-    expect(
-      (await runCli(['schedule', 'create', '--config', otherConfig, '--id', theirs, '--every', '1d'])).code,
-    ).toBe(0);
+    expect((await createSchedule(mine, ['--every', '1d'])).code).toBe(0);
+    expect((await createSchedule(theirs, ['--every', '1d'], otherConfig)).code).toBe(0);
     await eventually(
       async () => ((await listed(otherConfig)).some((v) => v.scheduleId === theirs) ? true : undefined),
       'the other schedule to be listed',
+      15_000,
     );
     const ids = (await listed()).map((v) => v.scheduleId);
     expect(ids).toContain(mine);
@@ -427,7 +381,7 @@ describe('archiver schedule on the Temporal dev server', () => {
     ];
     it.each(cases)('%s', async (_label, flags, message) => {
       const id = newId('refused');
-      const result = await runCli(['schedule', 'create', '--config', config, '--id', id, ...flags]);
+      const result = await createSchedule(id, flags);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n')).toHaveLength(1);

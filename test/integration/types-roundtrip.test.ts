@@ -3,7 +3,12 @@
  */
 import { createEngine, eachRow, type Engine } from '../../src/engines';
 import { decodeRow, encodeRow, splitLines } from '../../src/codec';
-import { mysqlColumns, mysqlTableDifference, pgTableDifference } from '../helpers/compare';
+import {
+  mysqlColumns,
+  mysqlTableDifference,
+  pgTableDifference,
+  type TableDifference,
+} from '../helpers/compare';
 import { createMysqlTypesDatabase, createPgTypesDatabase, FIXTURE_TABLES } from '../helpers/fixtures';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EngineKind } from '../helpers/events-table';
@@ -19,6 +24,11 @@ import {
   TEMPORAL_ADDRESS,
   uniqueName,
 } from '../helpers/services';
+
+/** The difference of two tables of `rows` rows each, with every row identical. */
+function identical(rows: number): TableDifference {
+  return { rowsA: rows, rowsB: rows, onlyInA: 0, onlyInB: 0, differingColumns: [] };
+}
 
 /** Reads every row through the engine, encodes it as the archive does, decodes it, and restores it under `target`. */
 async function copyThroughCodec(engine: Engine, source: string, target: string): Promise<number> {
@@ -62,13 +72,7 @@ describe('PostgreSQL values through the engine and the JSON Lines codec', () => 
         table.columns.map((c) => c.name),
         table.primaryKey,
       );
-      expect(diff).toEqual({
-        rowsA: inserted,
-        rowsB: inserted,
-        onlyInA: 0,
-        onlyInB: 0,
-        differingColumns: [],
-      });
+      expect(diff).toEqual(identical(inserted));
       expect(inserted).toBeGreaterThan(5);
     } finally {
       await client.end();
@@ -121,13 +125,7 @@ describe('MariaDB values through the engine and the JSON Lines codec', () => {
     try {
       const columns = await mysqlColumns(conn, db.name, name);
       const diff = await mysqlTableDifference(conn, name, `${name}_copy`, columns, table.primaryKey);
-      expect(diff).toEqual({
-        rowsA: inserted,
-        rowsB: inserted,
-        onlyInA: 0,
-        onlyInB: 0,
-        differingColumns: [],
-      });
+      expect(diff).toEqual(identical(inserted));
       expect(inserted).toBeGreaterThan(5);
     } finally {
       await conn.end();
@@ -227,13 +225,7 @@ describe.each<EngineKind>(['postgres', 'mysql'])(
         expect(report.rowsInserted).toBe(rows);
         expect(
           await sql.difference(`${table}_before`, `${table}_restored`, PRIMARY_KEYS[table][engine]),
-        ).toEqual({
-          rowsA: rows,
-          rowsB: rows,
-          onlyInA: 0,
-          onlyInB: 0,
-          differingColumns: [],
-        });
+        ).toEqual(identical(rows));
       },
     );
 
@@ -245,13 +237,9 @@ describe.each<EngineKind>(['postgres', 'mysql'])(
         expect(first.report.targetCreated).toBe(false);
         const rows = await sql.count(`${table}_before`);
         expect(first.report.rowsInserted).toBe(rows);
-        expect(await sql.difference(`${table}_before`, table, PRIMARY_KEYS[table][engine])).toEqual({
-          rowsA: rows,
-          rowsB: rows,
-          onlyInA: 0,
-          onlyInB: 0,
-          differingColumns: [],
-        });
+        expect(await sql.difference(`${table}_before`, table, PRIMARY_KEYS[table][engine])).toEqual(
+          identical(rows),
+        );
 
         const second = await restoreCli(configPath, ['--database', db.name, '--table', sql.name(table)]);
         expect(second.code).toBe(0);

@@ -1,5 +1,5 @@
 import { deterministicQueryErrorCode, type EngineRegistry } from '../engines';
-import { BucketNotFoundError, QueryFailedError } from '../errors';
+import { ArchiverError, BucketNotFoundError, QueryFailedError } from '../errors';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
@@ -7,7 +7,7 @@ type AnyActivity = (...args: never[]) => Promise<unknown>;
  * Wraps every activity at the database boundary: a fatal connection error discards that database's pool before
  * Temporal retries the activity, and a statement the database rejected for good becomes a QueryFailedError,
  * which is not retried, as does a missing bucket (BucketNotFoundError). Activities without a `database` in their
- * input only get the last two.
+ * input only get the last two. The archiver's own errors pass through as they are.
  */
 export function withPoolRecovery<T extends Record<string, AnyActivity>>(
   engines: EngineRegistry,
@@ -24,6 +24,9 @@ export function withPoolRecovery<T extends Record<string, AnyActivity>>(
         } catch (error) {
           const database = (args[0] as { database?: unknown } | undefined)?.database;
           if (typeof database === 'string') await engines.noteFailure(database, error);
+          // The archiver's own errors already say what went wrong and whether a retry helps (a ReplicaCheckError
+          // carries the driver's code too, and must reach the workflow under its own name, which fails the table).
+          if (error instanceof ArchiverError) throw error;
           const code = deterministicQueryErrorCode(error);
           if (code) throw new QueryFailedError((error as Error).message, code, { cause: error });
           if ((error as { name?: string }).name === 'NoSuchBucket') throw new BucketNotFoundError(bucket);

@@ -187,7 +187,7 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
   },
   'databases[].replicaUrl': {
     description:
-      'The replica whose lag `maxReplicaLag` limits: a PostgreSQL streaming standby or a MySQL/MariaDB replica of this database, same engine as `url`. Only the worker reads it; its password is redacted like `url`’s. The user needs no privileges on PostgreSQL, `REPLICA MONITOR` (MariaDB) or `REPLICATION CLIENT` (MySQL).',
+      'The replica whose lag `maxReplicaLag` limits: a PostgreSQL streaming standby or a MySQL/MariaDB replica of this database, same engine as `url`. Only the worker reads it; its password is redacted like `url`’s. The user needs `pg_monitor` on PostgreSQL (to read the WAL receiver’s status), `REPLICA MONITOR` (MariaDB) or `REPLICATION CLIENT` (MySQL).',
     allowed: 'a URL whose scheme matches `engine`, not the same as `url`; requires `maxReplicaLag`',
     example: "replicaUrl: '${SHOP_REPLICA_URL}'",
   },

@@ -35,7 +35,7 @@ export class ReplicaCheckError extends ArchiverError {
     readonly code: string,
   ) {
     super(
-      `Checking the replica lag of database ${database} at replicaUrl failed: ${reason}; check replicaUrl and that its user may read the replication status (PostgreSQL: any user; MariaDB: REPLICA MONITOR or REPLICATION CLIENT).`,
+      `Checking the replica lag of database ${database} at replicaUrl failed: ${reason}; check replicaUrl and that its user may read the replication status (PostgreSQL: pg_monitor; MariaDB: REPLICA MONITOR; MySQL: REPLICATION CLIENT).`,
     );
   }
 }

@@ -3,8 +3,13 @@
  * PostgreSQL streaming standby and a MariaDB replica. One suite, run against each engine: caught up reads 0, a
  * replica that stopped applying reads as behind (PostgreSQL: the age of its last replayed transaction) or
  * unknown (MariaDB: Seconds_Behind_Master NULL), the primary itself is refused as "not a replica", and a replica
- * that cannot be reached reads as unknown rather than failing.
+ * that cannot be reached reads as unknown rather than failing, while a query the replica refuses for good (a
+ * database it lacks; on PostgreSQL a user without pg_monitor) fails for good, under its own name, so the table
+ * fails instead of waiting for ever.
  */
+import { Client as PgClient } from 'pg';
+import { withPoolRecovery } from '../../src/activities/pool-recovery';
+import { EngineRegistry } from '../../src/engines';
 import { readReplicaLag } from '../../src/engines/replica-lag';
 import { EventsTable, type EngineKind } from '../helpers/events-table';
 import { replicaUrlOf, resumeApplying, stopApplying, waitUntilReplicated } from '../helpers/replicas';
@@ -81,5 +86,56 @@ describe.each(ENGINES)('%s: reading the replica lag', (engine) => {
       lagSeconds: null,
       problem: expect.stringMatching(/^cannot reach the replica: .*ECONNREFUSED/),
     });
+  });
+
+  it('fails for good with ReplicaCheckError, through the activity wrapper, on a database the replica lacks', async () => {
+    // The wrapper every activity runs in turns final SQL errors into QueryFailedError; the replica's own error
+    // must keep its name, the one the workflow fails the table on (any other failure reads as "lag unknown").
+    const { replicaLag } = withPoolRecovery(new EngineRegistry([]), 'unused', {
+      replicaLag: (input: { database: string }) =>
+        readReplicaLag(input.database, {
+          engine,
+          url: replica.url.replace(/\/[^/]*$/, '/db_archiver_no_such_database'),
+        }),
+    });
+    await expect(replicaLag({ database: 'shop' })).rejects.toMatchObject({
+      name: 'ReplicaCheckError',
+      message: expect.stringMatching(/^Checking the replica lag of database shop at replicaUrl failed: /),
+    });
+  });
+});
+
+describe('postgres: the replica-lag user', () => {
+  it('needs pg_monitor to see whether the standby streams, and says so instead of waiting', async () => {
+    const table = await EventsTable.create('postgres', 'replica_user');
+    const role = `lag_reader_${table.database}`.slice(0, 60);
+    const primary = new PgClient({ connectionString: table.url });
+    await primary.connect();
+    try {
+      await primary.query(`CREATE ROLE ${role} LOGIN`);
+      await waitUntilReplicated(table);
+      const target = {
+        engine: 'postgres' as const,
+        url: replicaUrlOf(table).replace('//postgres@', `//${role}@`),
+      };
+      await expect(readReplicaLag('shop', target)).rejects.toMatchObject({
+        name: 'ReplicaCheckError',
+        message: expect.stringContaining('GRANT pg_monitor'),
+      });
+      await primary.query(`GRANT pg_monitor TO ${role}`);
+      await table.insert(1, 2, 1, (id) => `row ${id}`);
+      await waitUntilReplicated(table);
+      const deadline = Date.now() + 20_000;
+      let reading = await readReplicaLag('shop', target);
+      while (reading.lagSeconds !== 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        reading = await readReplicaLag('shop', target);
+      }
+      expect(reading).toEqual({ lagSeconds: 0 });
+    } finally {
+      await primary.query(`DROP OWNED BY ${role}; DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await primary.end();
+      await table.close();
+    }
   });
 });

@@ -1,14 +1,16 @@
 import { Client } from 'pg';
-import { NotAReplicaError } from '../replica-errors';
+import { NotAReplicaError, ReplicaCheckError } from '../replica-errors';
 import type { LagReading } from '../replica-lag';
 
 // A standby that has replayed everything it received is not behind, however old its last replayed transaction
 // is (an idle primary sends nothing); otherwise the lag is the age of the last transaction it replayed. Without
 // a running WAL receiver the standby does not know what the primary has, so the lag is unknown. The recovery
-// functions raise an error on a primary, hence the CASEs.
+// functions raise an error on a primary, hence the CASEs. pg_stat_wal_receiver shows a user without pg_monitor
+// (or pg_read_all_stats) the receiver's pid and nothing else, so its status is read together with the pid.
 const LAG_SQL = `
 SELECT pg_is_in_recovery() AS in_recovery,
        (SELECT status FROM pg_stat_wal_receiver LIMIT 1) AS receiver,
+       (SELECT pid FROM pg_stat_wal_receiver LIMIT 1) AS receiver_pid,
        CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END AS replay_paused,
        CASE WHEN NOT pg_is_in_recovery() THEN NULL
             WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
@@ -17,6 +19,7 @@ SELECT pg_is_in_recovery() AS in_recovery,
 interface LagRow {
   in_recovery: boolean;
   receiver: string | null;
+  receiver_pid: number | null;
   replay_paused: boolean | null;
   lag: number | null;
 }
@@ -31,6 +34,14 @@ export async function postgresReplicaLag(database: string, url: string): Promise
     const { rows } = await client.query<LagRow>(LAG_SQL);
     const row = rows[0]!;
     if (!row.in_recovery) throw new NotAReplicaError(database, 'postgres', 'pg_is_in_recovery() is false');
+    if (row.receiver_pid !== null && row.receiver === null) {
+      // Not knowing whether the standby streams, the run would wait for ever: say what the user lacks instead.
+      throw new ReplicaCheckError(
+        database,
+        "the user of replicaUrl may not read pg_stat_wal_receiver's status (GRANT pg_monitor TO that user)",
+        '42501',
+      );
+    }
     if (row.receiver !== 'streaming') {
       return {
         lagSeconds: null,

@@ -70,15 +70,21 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
   if (!input.dryRun) await archiveActivities.cleanupStaleUploads();
 
   let next = 0;
+  const stopsAtMs = input.maxRunTimeMs !== undefined ? startedAtMs + input.maxRunTimeMs : undefined;
   // Lanes take databases in order; the sandbox resolves promises in history order, so this is deterministic.
   const lane = async (): Promise<void> => {
     while (next < input.databases.length) {
-      await condition(() => !paused);
+      // A pause holds back the databases not started yet, but not past the time limit: then they are reported
+      // as not started, as below, and the run ends without waiting for a resume.
+      if (paused) {
+        if (stopsAtMs === undefined) await condition(() => !paused);
+        else if (Date.now() < stopsAtMs) await condition(() => !paused, stopsAtMs - Date.now());
+      }
       if (next >= input.databases.length) return;
       const index = next++;
       const db = input.databases[index]!;
       // Past the time limit a database that has not started is not started: all its tables are reported stopped.
-      if (input.maxRunTimeMs !== undefined && Date.now() >= startedAtMs + input.maxRunTimeMs) {
+      if (stopsAtMs !== undefined && Date.now() >= stopsAtMs) {
         reports[index] = notStarted(db);
         status[index] = 'stopped';
         continue;

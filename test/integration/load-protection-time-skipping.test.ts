@@ -291,6 +291,52 @@ describe('load protection in the workflows (time-skipping server, fake activitie
     expect(journal.deleted.every((key) => key.startsWith('public.events/'))).toBe(true);
   });
 
+  it('stops a paused fleet at the time limit too: the databases not started are reported, no resume needed', async () => {
+    const journal = newJournal();
+    const input: FleetInput = {
+      concurrency: 1,
+      dryRun: false,
+      maxRunTimeMs: 15 * MINUTE_MS,
+      databases: [
+        {
+          database: 'shop',
+          engine: 'postgres',
+          tables: [TABLE],
+          loadProtection: { sleepBetweenBatchesMs: 10 * MINUTE_MS },
+        },
+        { database: 'billing', engine: 'mysql', tables: [{ ...TABLE, name: 'invoices' }] },
+      ],
+    };
+    const report = await withWorker(fakeActivities(10, journal), async (queue) => {
+      const handle = await env.client.workflow.start<(i: FleetInput) => Promise<FleetReport>>(
+        'archiveFleet',
+        {
+          taskQueue: queue,
+          workflowId: `lp-fleet-paused-${Date.now()}`,
+          args: [input],
+        },
+      );
+      await until(
+        async () => journal.archived.length,
+        (n) => n >= 1,
+        'the first archive',
+      );
+      // Paused and never resumed: the run must still end at its time limit.
+      await handle.signal(pauseSignal);
+      return handle.result();
+    });
+    expect(report).toMatchObject({ status: 'stopped', stopReason: 'maxRunTime' });
+    expect(report.databases.map((d) => [d.name, d.status])).toEqual([
+      ['shop', 'stopped'],
+      ['billing', 'stopped'],
+    ]);
+    expect(report.databases[1]!.tables[0]).toMatchObject({
+      table: 'invoices',
+      status: 'stopped',
+      archived: 0,
+    });
+  });
+
   describe('waiting for the replica', () => {
     const lagLimit = { maxMs: 10_000, checkEveryMs: 1_000 };
 

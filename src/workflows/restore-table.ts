@@ -2,6 +2,7 @@ import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/w
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared';
 import type { BatchDescriptor, RestoreInput, RestoreReport, SkippedObject } from '../shared/restore';
+import { listingActivities } from './activity-options';
 import { failureMessage } from './failure-message';
 import { commonKeyPrefix, planSteps, type RestoreStep } from './restore-plan';
 import {
@@ -19,10 +20,7 @@ const nonRetryableErrorTypes = [
   'RestoreMappingError',
 ];
 
-const listing = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes },
-});
+const listing = listingActivities(nonRetryableErrorTypes);
 
 /** A batch that keeps failing for a reason other than its checksum is given up after a few attempts. */
 const restoring = proxyActivities<Activities>({

@@ -15,6 +15,7 @@ import {
   type VerifyReport,
   type VerifyTableReport,
 } from '../shared/verify';
+import { listingActivities } from './activity-options';
 import { failureMessage } from './failure-message';
 import {
   emptyVerifyReport,
@@ -26,10 +27,7 @@ import {
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_ERROR_TYPES];
 
-const listing = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes },
-});
+const listing = listingActivities(nonRetryableErrorTypes);
 
 /** Problems are results, not failures: only trouble reaching S3 fails a check, and it is retried a few times. */
 const checking = proxyActivities<Activities>({

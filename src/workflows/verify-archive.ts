@@ -17,6 +17,7 @@ import {
 } from '../shared/verify';
 import { listingActivities } from './activity-options';
 import { failureMessage } from './failure-message';
+import { HISTORY_EVENTS_LIMIT, historyIsLarge } from './history-limit';
 import {
   emptyVerifyReport,
   finishVerifyReport,
@@ -36,7 +37,6 @@ const checking = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes },
 });
 
-const HISTORY_EVENTS_LIMIT = 10_000;
 const PAGE_SIZE = 200;
 const CONCURRENCY = 4;
 
@@ -127,8 +127,7 @@ export async function verifyArchive(input: VerifyInput, carried?: VerifyProgress
       state.tableIndex = 0;
       continue;
     }
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > historyLimit) {
+    if (historyIsLarge(historyLimit)) {
       await continueAsNew<typeof verifyArchive>(input, state);
     }
     await verifyPage(input, state);

@@ -1,15 +1,8 @@
 import { log } from '@temporalio/activity';
 import type { BatchRef, DeleteBatchResult } from '../shared';
-import {
-  getJson,
-  getJsonIfExists,
-  putJson,
-  sidecarKeys,
-  type BatchManifest,
-  type BatchMeta,
-  type DeletionRecord,
-} from '../storage';
+import { putJson, sidecarKeys, type DeletionRecord } from '../storage';
 import type { GuardedDeleteResult } from '../engines';
+import { readBatchSidecars } from './batch-sidecars';
 import type { ActivityDeps } from './deps';
 import { assertStoredAsUploaded } from './read-lines';
 import { checkLease } from './lease-check';
@@ -45,13 +38,10 @@ export function createDeleteBatch(deps: ActivityDeps) {
   return async function deleteBatch(input: BatchRef): Promise<DeleteBatchResult> {
     const { bucket } = deps.storage;
     const sidecars = sidecarKeys(input.dataKey);
-    const cached = { cache: deps.sidecars };
     const engine = deps.engines.get(input.database);
     // Independent reads, fetched together: the sidecars and the table's description.
-    const [meta, manifest, previous, { table }] = await Promise.all([
-      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta, cached),
-      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest, cached),
-      getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted, cached),
+    const [{ meta, manifest, record: previous }, { table }] = await Promise.all([
+      readBatchSidecars(deps, input.dataKey, true),
       resolveTable(engine, input.table, input.cutoffMs),
     ]);
     // Nothing is touched in the source before S3 is seen to hold the object exactly as it was verified.

@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import { log } from '@temporalio/activity';
 import type { BatchRef, VerifyBatchResult } from '../shared';
-import {
-  getJson,
-  getJsonIfExists,
-  sidecarKeys,
-  type BatchManifest,
-  type BatchMeta,
-  type DeletionRecord,
-} from '../storage';
 import { decodeRow } from '../codec';
 import { ChecksumMismatchError, VerificationFailedError } from '../errors';
+import { readBatchSidecars } from './batch-sidecars';
 import type { ActivityDeps } from './deps';
 import { assertStoredAsUploaded, readObjectLines } from './read-lines';
 import { resolveTable } from './resolve-table';
@@ -23,14 +16,10 @@ import { sampleIndexes, sampleSize } from './sample';
 export function createVerifyBatch(deps: ActivityDeps) {
   return async function verifyBatch(input: BatchRef): Promise<VerifyBatchResult> {
     const { bucket } = deps.storage;
-    const sidecars = sidecarKeys(input.dataKey);
-    const cached = { cache: deps.sidecars };
-    // The sidecars are independent reads; fetched together they cost one round trip instead of three.
     const engine = deps.engines.get(input.database);
-    const [meta, manifest, record, resolved] = await Promise.all([
-      getJson<BatchMeta>(deps.s3, bucket, sidecars.meta, cached),
-      getJson<BatchManifest>(deps.s3, bucket, sidecars.manifest, cached),
-      input.table.delete ? getJsonIfExists<DeletionRecord>(deps.s3, bucket, sidecars.deleted, cached) : null,
+    // The deletion record and the table matter only where the batch's rows were deleted.
+    const [{ meta, manifest, record }, resolved] = await Promise.all([
+      readBatchSidecars(deps, input.dataKey, input.table.delete),
       input.table.delete ? resolveTable(engine, input.table, input.cutoffMs) : null,
     ]);
     await assertStoredAsUploaded(deps.s3, bucket, meta);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { binarySize } from './binary-size';
 import { DURATION_HINT, DURATION_PATTERN, tryParseDuration } from './duration';
 
 /**
@@ -66,23 +67,12 @@ export function positiveInteger(max = Number.MAX_SAFE_INTEGER) {
 
 /** A byte count; messages give the bounds in both bytes (what to type) and MiB/GiB (what they mean). */
 export function bytesBetween(min: number, max: number) {
-  const message = `must be a number of bytes between ${min} (${binary(min)}) and ${max} (${binary(max)})`;
+  const message = `must be a number of bytes between ${min} (${binarySize(min)}) and ${max} (${binarySize(max)})`;
   return z
     .number({ error: message })
     .int({ error: message })
     .min(min, { error: message })
     .max(max, { error: message });
-}
-
-function binary(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && value % 1024 === 0 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value} ${units[unit]}`;
 }
 
 export function numberBetween(min: number, max: number) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stringify } from 'yaml';
+import { binarySize } from './binary-size';
 import { CONFIG_DESCRIPTIONS, type KeyDescription } from './descriptions';
 import { DURATION_PATTERN } from './duration';
 import { configSchema } from './schema';
@@ -123,7 +124,7 @@ function allowedOf(node: Node, key: string, path: string): string {
 
 function rangeOf(node: Node, key: string): string {
   const noun = node.type === 'integer' ? 'an integer' : 'a number';
-  const show = (n: number) => (key.endsWith('Bytes') ? `${n} (${binary(n)})` : String(n));
+  const show = (n: number) => (key.endsWith('Bytes') ? `${n} (${binarySize(n)})` : String(n));
   const { minimum, maximum } = node;
   if (minimum !== undefined && maximum !== undefined && maximum < MAX_SAFE) {
     return `${noun} from ${show(minimum)} to ${show(maximum)}`;
@@ -133,24 +134,13 @@ function rangeOf(node: Node, key: string): string {
   return noun;
 }
 
-function binary(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && value % 1024 === 0 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value} ${units[unit]}`;
-}
-
 function defaultOf(entry: ReferenceEntry): string {
   if (entry.required) return entry.inOptionalSection ? 'required in its section' : 'required';
   if (!entry.hasDefault) return 'not set';
   if (entry.type === 'mapping') return 'every key at its default';
   if (entry.default === '') return 'empty';
   const shown = `\`${inlineYaml(entry.default)}\``;
-  return entry.type === 'integer (bytes)' ? `${shown} (${binary(entry.default as number)})` : shown;
+  return entry.type === 'integer (bytes)' ? `${shown} (${binarySize(entry.default as number)})` : shown;
 }
 
 /** The YAML example printed for a key: the one in descriptions.ts, else the key set to its default. */

@@ -33,6 +33,22 @@ export const deleteActivities = proxyActivities<Activities>({
 });
 
 /**
+ * Listing a table's archived batches, for a restore or a verification: one page of S3 keys per call, retried up
+ * to ten times. Each workflow passes its own non-retryable error types.
+ */
+export function listingActivities(nonRetryableErrorTypes: string[]) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    retry: {
+      initialInterval: '1s',
+      maximumInterval: '1 minute',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes,
+    },
+  });
+}
+
+/**
  * The lease holder runs for a whole database run. Its heartbeats are frequent so that its cancellation at the
  * end of the run, which releases the lease, arrives within seconds; a dead holder is noticed within 30 seconds.
  */

@@ -28,16 +28,10 @@ import {
   type DatabaseProgress,
 } from './database-progress';
 import { failureMessage } from './failure-message';
+import { HISTORY_EVENTS_LIMIT, historyIsLarge } from './history-limit';
 import { beforeBatch } from './load-protection';
 
 export type { DatabaseProgress } from './database-progress';
-
-const HISTORY_EVENTS_LIMIT = 10_000;
-
-function historyIsLarge(limit: number): boolean {
-  const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > limit;
-}
 
 async function dryRunTables(input: DatabaseInput): Promise<TableReport[]> {
   const reports: TableReport[] = [];

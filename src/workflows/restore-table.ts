@@ -1,8 +1,10 @@
-import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared';
 import type { BatchDescriptor, RestoreInput, RestoreReport, SkippedObject } from '../shared/restore';
+import { listingActivities } from './activity-options';
 import { failureMessage } from './failure-message';
+import { HISTORY_EVENTS_LIMIT, historyIsLarge } from './history-limit';
 import { commonKeyPrefix, planSteps, type RestoreStep } from './restore-plan';
 import {
   emptyReport,
@@ -19,10 +21,7 @@ const nonRetryableErrorTypes = [
   'RestoreMappingError',
 ];
 
-const listing = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes },
-});
+const listing = listingActivities(nonRetryableErrorTypes);
 
 /** A batch that keeps failing for a reason other than its checksum is given up after a few attempts. */
 const restoring = proxyActivities<Activities>({
@@ -30,8 +29,6 @@ const restoring = proxyActivities<Activities>({
   heartbeatTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes },
 });
-
-const HISTORY_EVENTS_LIMIT = 10_000;
 
 /** Where a restore stands; carried across continue-as-new. Holds object keys and counts, never rows. */
 export interface RestoreProgress {
@@ -147,8 +144,7 @@ export async function restoreTable(input: RestoreInput, carried?: RestoreProgres
         error: message,
       });
     }
-    const info = workflowInfo();
-    if (steps.length > 0 && (info.continueAsNewSuggested || info.historyLength > historyLimit)) {
+    if (steps.length > 0 && historyIsLarge(historyLimit)) {
       await continueAsNew<typeof restoreTable>(input, { report, keyPrefix, steps });
     }
   }

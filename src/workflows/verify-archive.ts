@@ -15,7 +15,9 @@ import {
   type VerifyReport,
   type VerifyTableReport,
 } from '../shared/verify';
+import { listingActivities } from './activity-options';
 import { failureMessage } from './failure-message';
+import { HISTORY_EVENTS_LIMIT, historyIsLarge } from './history-limit';
 import {
   emptyVerifyReport,
   finishVerifyReport,
@@ -26,10 +28,7 @@ import {
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_ERROR_TYPES];
 
-const listing = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes },
-});
+const listing = listingActivities(nonRetryableErrorTypes);
 
 /** Problems are results, not failures: only trouble reaching S3 fails a check, and it is retried a few times. */
 const checking = proxyActivities<Activities>({
@@ -38,7 +37,6 @@ const checking = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes },
 });
 
-const HISTORY_EVENTS_LIMIT = 10_000;
 const PAGE_SIZE = 200;
 const CONCURRENCY = 4;
 
@@ -129,8 +127,7 @@ export async function verifyArchive(input: VerifyInput, carried?: VerifyProgress
       state.tableIndex = 0;
       continue;
     }
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > historyLimit) {
+    if (historyIsLarge(historyLimit)) {
       await continueAsNew<typeof verifyArchive>(input, state);
     }
     await verifyPage(input, state);

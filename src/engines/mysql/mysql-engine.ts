@@ -2,7 +2,7 @@ import type { Connection as CallbackConnection } from 'mysql2';
 import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
 import type { EventEmitter } from 'node:events';
 import { connectionLost, type ConnectionLost } from '../connection-lost';
-import { unchangedKeys } from '../guarded-delete';
+import { runGuardedDelete, unchangedKeys } from '../guarded-delete';
 import type {
   ColumnInfo,
   Engine,
@@ -150,43 +150,45 @@ export class MysqlEngine implements Engine {
     entries: readonly GuardedDeleteEntry[],
     beforeCommit?: (result: GuardedDeleteResult) => Promise<void>,
   ): Promise<GuardedDeleteResult> {
-    const result: GuardedDeleteResult = { deleted: [], skippedChanged: [], alreadyGone: [] };
-    return this.#withConnection(async (conn) => {
-      await conn.beginTransaction();
-      try {
-        for (let i = 0; i < entries.length; i += DELETE_CHUNK) {
-          const chunk = entries.slice(i, i + DELETE_CHUNK);
-          // Lock first: once locked, no one can change a row between the comparison and the delete.
-          const locked = await this.#lockChunk(conn, table, chunk);
-          const matching = unchangedKeys(chunk, locked.hashes, result);
-          if (matching.length === 0) continue;
-          // When every row locked in the key range is an unchanged archived one, the range is exactly the rows
-          // to delete, and an index range costs InnoDB half what a list of 10,000 keys does.
-          const del =
-            locked.range && locked.hashes.size === matching.length
-              ? locked.range
-              : keysInSql(table, matching);
-          const [deleted] = await conn.query(
-            `DELETE FROM ${qualifiedTable(table)} WHERE ${del.sql}`,
-            del.params,
-          );
-          // A row the delete saw but the lock did not (inserted into the range meanwhile, possible only without
-          // gap locks under READ COMMITTED) makes the counts differ: everything is rolled back, and the retry
-          // locks it too and deletes by key list.
-          const affected = (deleted as { affectedRows: number }).affectedRows;
-          if (affected !== matching.length) {
-            throw new Error(`deleted ${affected} rows of ${matching.length} locked ones; rolled back`);
-          }
-          result.deleted.push(...matching);
-        }
-        await beforeCommit?.(result);
-        await conn.commit();
-      } catch (error) {
-        await conn.rollback().catch(() => undefined);
-        throw error;
-      }
-      return result;
-    });
+    return this.#withConnection((conn) =>
+      runGuardedDelete(
+        {
+          begin: () => conn.beginTransaction(),
+          commit: () => conn.commit(),
+          rollback: () => conn.rollback(),
+        },
+        entries,
+        DELETE_CHUNK,
+        (chunk, result) => this.#deleteChunk(conn, table, chunk, result),
+        beforeCommit,
+      ),
+    );
+  }
+
+  /** Deletes the chunk's unchanged rows, after locking them, and records every key's fate in `result`. */
+  async #deleteChunk(
+    conn: PoolConnection,
+    table: TableInfo,
+    chunk: readonly GuardedDeleteEntry[],
+    result: GuardedDeleteResult,
+  ): Promise<void> {
+    // Lock first: once locked, no one can change a row between the comparison and the delete.
+    const locked = await this.#lockChunk(conn, table, chunk);
+    const matching = unchangedKeys(chunk, locked.hashes, result);
+    if (matching.length === 0) return;
+    // When every row locked in the key range is an unchanged archived one, the range is exactly the rows
+    // to delete, and an index range costs InnoDB half what a list of 10,000 keys does.
+    const del =
+      locked.range && locked.hashes.size === matching.length ? locked.range : keysInSql(table, matching);
+    const [deleted] = await conn.query(`DELETE FROM ${qualifiedTable(table)} WHERE ${del.sql}`, del.params);
+    // A row the delete saw but the lock did not (inserted into the range meanwhile, possible only without
+    // gap locks under READ COMMITTED) makes the counts differ: everything is rolled back, and the retry
+    // locks it too and deletes by key list.
+    const affected = (deleted as { affectedRows: number }).affectedRows;
+    if (affected !== matching.length) {
+      throw new Error(`deleted ${affected} rows of ${matching.length} locked ones; rolled back`);
+    }
+    result.deleted.push(...matching);
   }
 
   /**

@@ -11,6 +11,7 @@ import type {
   TableInfo,
 } from '../engine';
 import { connectionLost } from '../connection-lost';
+import { runGuardedDelete } from '../guarded-delete';
 import { introspectTable } from './postgres-introspector';
 import { ensureTable, insertRows } from './postgres-restore';
 import {
@@ -130,67 +131,77 @@ export class PostgresEngine implements Engine {
     entries: readonly GuardedDeleteEntry[],
     beforeCommit?: (result: GuardedDeleteResult) => Promise<void>,
   ): Promise<GuardedDeleteResult> {
-    const pk = table.primaryKey.map(quoteIdent).join(', ');
-    const deleteSql = guardedDeleteSql(table);
-    const result: GuardedDeleteResult = { deleted: [], skippedChanged: [], alreadyGone: [] };
-    return this.#withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        for (let i = 0; i < entries.length; i += DELETE_CHUNK) {
-          const chunk = entries.slice(i, i + DELETE_CHUNK);
-          // Compare and delete in one statement, inside the database: the DELETE locks each row, checks its
-          // current fingerprint against the archived one, and deletes it only when they are equal.
-          const deleted = await client.query<string[]>({
-            text: deleteSql,
-            values: [
-              ...keyColumns(
-                table,
-                chunk.map((e) => e.key),
-              ),
-              chunk.map((e) => e.rowHash),
-            ],
-            rowMode: 'array',
-          });
-          const gone = new Set(deleted.rows.map((r) => JSON.stringify(r)));
-          const kept: GuardedDeleteEntry[] = [];
-          let matched = 0;
-          for (const entry of chunk) {
-            if (!gone.has(JSON.stringify(entry.key))) kept.push(entry);
-            else {
-              result.deleted.push(entry.key);
-              matched += 1;
-            }
-          }
-          // Every deleted row must be one the record will name as deleted, or a restore could not find it.
-          if (matched !== deleted.rows.length) {
-            throw new Error(
-              `deleted ${deleted.rows.length} rows but only ${matched} match archived keys; rolled back`,
-            );
-          }
-          if (kept.length === 0) continue;
-          // The rows left are changed or gone; locking them keeps that answer true until the commit.
-          const locked = await client.query<string[]>({
-            text: `SELECT ${pk} FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)} FOR UPDATE`,
-            values: keyColumns(
-              table,
-              kept.map((e) => e.key),
-            ),
-            rowMode: 'array',
-          });
-          const present = new Set(locked.rows.map((r) => JSON.stringify(r)));
-          for (const entry of kept) {
-            if (present.has(JSON.stringify(entry.key))) result.skippedChanged.push(entry.key);
-            else result.alreadyGone.push(entry.key);
-          }
-        }
-        await beforeCommit?.(result);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-      return result;
+    const statements = {
+      pk: table.primaryKey.map(quoteIdent).join(', '),
+      deleteSql: guardedDeleteSql(table),
+    };
+    return this.#withClient((client) =>
+      runGuardedDelete(
+        {
+          begin: () => client.query('BEGIN'),
+          commit: () => client.query('COMMIT'),
+          rollback: () => client.query('ROLLBACK'),
+        },
+        entries,
+        DELETE_CHUNK,
+        (chunk, result) => this.#deleteChunk(client, table, statements, chunk, result),
+        beforeCommit,
+      ),
+    );
+  }
+
+  /** Deletes the chunk's unchanged rows and records every key's fate in `result`, locking the rows it keeps. */
+  async #deleteChunk(
+    client: PoolClient,
+    table: TableInfo,
+    { pk, deleteSql }: { pk: string; deleteSql: string },
+    chunk: readonly GuardedDeleteEntry[],
+    result: GuardedDeleteResult,
+  ): Promise<void> {
+    // Compare and delete in one statement, inside the database: the DELETE locks each row, checks its
+    // current fingerprint against the archived one, and deletes it only when they are equal.
+    const deleted = await client.query<string[]>({
+      text: deleteSql,
+      values: [
+        ...keyColumns(
+          table,
+          chunk.map((e) => e.key),
+        ),
+        chunk.map((e) => e.rowHash),
+      ],
+      rowMode: 'array',
     });
+    const gone = new Set(deleted.rows.map((r) => JSON.stringify(r)));
+    const kept: GuardedDeleteEntry[] = [];
+    let matched = 0;
+    for (const entry of chunk) {
+      if (!gone.has(JSON.stringify(entry.key))) kept.push(entry);
+      else {
+        result.deleted.push(entry.key);
+        matched += 1;
+      }
+    }
+    // Every deleted row must be one the record will name as deleted, or a restore could not find it.
+    if (matched !== deleted.rows.length) {
+      throw new Error(
+        `deleted ${deleted.rows.length} rows but only ${matched} match archived keys; rolled back`,
+      );
+    }
+    if (kept.length === 0) return;
+    // The rows left are changed or gone; locking them keeps that answer true until the commit.
+    const locked = await client.query<string[]>({
+      text: `SELECT ${pk} FROM ${qualifiedTable(table)} WHERE ${keysInSql(table, 1)} FOR UPDATE`,
+      values: keyColumns(
+        table,
+        kept.map((e) => e.key),
+      ),
+      rowMode: 'array',
+    });
+    const present = new Set(locked.rows.map((r) => JSON.stringify(r)));
+    for (const entry of kept) {
+      if (present.has(JSON.stringify(entry.key))) result.skippedChanged.push(entry.key);
+      else result.alreadyGone.push(entry.key);
+    }
   }
 
   async existingKeys(table: TableInfo, keys: readonly string[][]): Promise<Set<string>> {

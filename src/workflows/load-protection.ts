@@ -72,7 +72,8 @@ export async function beforeBatch(
   gate: BatchGate,
 ): Promise<'go' | 'stop' | 'continue'> {
   if (pastDeadline(input)) return 'stop';
-  await pace(input, state, gate);
+  // A run that continued as new in the middle of a replica wait goes on with that wait: it paced before it.
+  if (state.waiting?.reason !== 'replica-lag') await pace(input, state, gate);
   if (pastDeadline(input)) return 'stop';
   if (!(await waitWhilePaused(input, state, gate))) return 'stop';
   return waitForReplica(input, state, gate);

@@ -467,7 +467,7 @@ describe('load protection in the workflows (time-skipping server, fake activitie
         const handle = await archiveDatabase(
           queue,
           databaseInput(await env.currentTimeMs(), {
-            loadProtection: { replicaLag: { maxMs: 10_000, checkEveryMs: 200 } },
+            loadProtection: { replicaLag: { maxMs: 10_000, checkEveryMs: 200 }, sleepBetweenBatchesMs: 100 },
             historyEventsLimit: 60,
           }),
         );
@@ -485,6 +485,9 @@ describe('load protection in the workflows (time-skipping server, fake activitie
           'the wait in the new run',
         );
         expect(view.waiting).toMatchObject({ lagSeconds: 50 });
+        // Carried over, not started again: the new run goes on with the wait and does not pace first.
+        const { startTime } = await latest.describe();
+        expect(Date.parse(view.waiting!.since)).toBeLessThan(startTime.getTime());
         const deleted = journal.deleted.length;
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         expect(journal.deleted.length).toBe(deleted);

@@ -95,6 +95,13 @@ mariadb_replica_up() {
       "the MariaDB at :$MARIADB_PORT runs without a binary log (started by an older services.sh); restart it once: 'bash scripts/services.sh down mariadb-replica mariadb && bash scripts/services.sh up'"
     return 0
   fi
+  # Ours, running, but following a primary since made anew: its GTID position means nothing there. It is
+  # stopped here and made anew below.
+  if mariadb_replica_healthy && mariadb_replica_pid >/dev/null && [[ -f $MR_PRIMARY_MARK && -f $MARIADB_USERS_DONE ]] &&
+    [[ $(cat "$MR_PRIMARY_MARK") != "$(cat "$MARIADB_USERS_DONE")" ]]; then
+    say "mariadb-replica ... the primary at :$MARIADB_PORT was made anew while the replica ran; stopping it to make it anew"
+    mariadb_replica_down
+  fi
   if mariadb_replica_healthy; then
     pid=$(mariadb_replica_pid) || pid=external
     progress mariadb-replica ok "$MARIADB_HOST:$MR_PORT, replica of :$MARIADB_PORT, already running, pid $pid"

@@ -73,8 +73,15 @@ EOF
 }
 
 postgres_replica_up() {
-  local start pid cmd
+  local start pid cmd id
   start=$(now)
+  # Ours, running, but copied from a primary since made anew (its data directory deleted): it would never
+  # stream again. It is stopped here and made anew below.
+  if postgres_replica_healthy && postgres_replica_pid >/dev/null && [[ -f $PGR_PRIMARY_ID ]] &&
+    id=$(primary_system_id) && [[ -n $id && $(cat "$PGR_PRIMARY_ID") != "$id" ]]; then
+    say "postgres-replica ... the primary at :$PG_PORT was made anew while the standby ran; stopping it to make it anew"
+    postgres_replica_down
+  fi
   if postgres_replica_healthy; then
     pid=$(postgres_replica_pid) || pid=external
     [[ $pid != external ]] && printf '%s\n' "$pid" >"$PGR_PIDFILE"

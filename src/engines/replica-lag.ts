@@ -17,15 +17,13 @@ export interface LagReading {
   problem?: string;
 }
 
-/** How long one look at the replica may take to connect; the check is repeated anyway. */
-export const REPLICA_CONNECT_TIMEOUT_MS = 5_000;
-
 /**
  * Reads the replication lag of one replica on a connection of its own, opened and closed for each look: the
  * checks are seconds apart, and a fresh connection notices a restarted or moved replica at once.
  *
- * A replica that cannot be reached reads as unknown (`lagSeconds: null`), never as an error: the run waits,
- * as pt-archiver does, rather than deleting while it cannot tell how far behind the replica is.
+ * A replica that cannot be reached, or stops answering mid-check, reads as unknown (`lagSeconds: null`), never
+ * as an error: the run waits, as pt-archiver does, rather than deleting while it cannot tell how far behind the
+ * replica is.
  * @throws NotAReplicaError when the server is not a replica; ReplicaCheckError when the query is refused.
  */
 export async function readReplicaLag(database: string, target: ReplicaTarget): Promise<LagReading> {
@@ -34,7 +32,10 @@ export async function readReplicaLag(database: string, target: ReplicaTarget): P
       ? await postgresReplicaLag(database, target.url)
       : await mysqlReplicaLag(database, target.url);
   } catch (error) {
-    if ((isFatalConnectionError(error) || hasSocketCode(error)) && !isAccessDenied(error)) {
+    if (
+      (isFatalConnectionError(error) || hasSocketCode(error) || isTimeout(error)) &&
+      !isAccessDenied(error)
+    ) {
       return { lagSeconds: null, problem: `cannot reach the replica: ${describe(error)}` };
     }
     if (error instanceof ArchiverError) throw error;
@@ -95,4 +96,10 @@ export class ReplicaRegistry {
     if (!target) throw new ReplicaNotConfiguredError(database);
     return target;
   }
+}
+
+/** The replica accepted the connection and then did not answer the lag query in time (a network black hole). */
+function isTimeout(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'PROTOCOL_SEQUENCE_TIMEOUT' || message === 'Query read timeout';
 }

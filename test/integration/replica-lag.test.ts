@@ -7,6 +7,7 @@
  * database it lacks; on PostgreSQL a user without pg_monitor) fails for good, under its own name, so the table
  * fails instead of waiting for ever.
  */
+import { createConnection as tcpConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Client as PgClient } from 'pg';
 import { withPoolRecovery } from '../../src/activities/pool-recovery';
 import { EngineRegistry } from '../../src/engines';
@@ -87,6 +88,47 @@ describe.each(ENGINES)('%s: reading the replica lag', (engine) => {
       problem: expect.stringMatching(/^cannot reach the replica: .*ECONNREFUSED/),
     });
   });
+
+  it('reads a replica that stops answering mid-check as unknown, and drops its connection', async () => {
+    // A proxy to the replica that passes the log-in through and then swallows the lag query, the way a network
+    // that black-holes an open connection does: no error, no answer.
+    const upstream = new URL(replica.url);
+    const open = new Set<Socket>();
+    const proxy = createServer((client) => {
+      open.add(client);
+      const server = tcpConnect(Number(upstream.port), upstream.hostname);
+      client.on('data', (chunk: Buffer) => {
+        if (!/pg_is_in_recovery|REPLICA STATUS/.test(chunk.toString('latin1'))) server.write(chunk);
+      });
+      server.on('data', (chunk: Buffer) => client.write(chunk));
+      const close = () => {
+        open.delete(client);
+        client.destroy();
+        server.destroy();
+      };
+      client.on('close', close).on('error', close);
+      server.on('close', close).on('error', close);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      const url = replica.url.replace(`:${upstream.port}/`, `:${port}/`);
+      const reading = await readReplicaLag('shop', { engine, url });
+      expect(reading).toEqual({
+        lagSeconds: null,
+        problem: expect.stringMatching(
+          /^cannot reach the replica: .*(Query inactivity timeout|Query read timeout)/,
+        ),
+      });
+      // The hung connection is dropped, not left waiting on a replica that does not answer.
+      const deadline = Date.now() + 2_000;
+      while (open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(open.size).toBe(0);
+    } finally {
+      for (const socket of open) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  }, 30_000);
 
   it('fails for good with ReplicaCheckError, through the activity wrapper, on a database the replica lacks', async () => {
     // The wrapper every activity runs in turns final SQL errors into QueryFailedError; the replica's own error

@@ -1,6 +1,7 @@
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { NotAReplicaError } from '../replica-errors';
 import type { LagReading } from '../replica-lag';
+import { REPLICA_CONNECT_TIMEOUT_MS, REPLICA_QUERY_TIMEOUT_MS } from '../replica-timeouts';
 
 type StatusRow = RowDataPacket & Record<string, unknown>;
 
@@ -12,9 +13,10 @@ type StatusRow = RowDataPacket & Record<string, unknown>;
 export async function mysqlReplicaLag(database: string, url: string): Promise<LagReading> {
   const connection = await createConnection({
     uri: url.replace(/^mariadb:/, 'mysql:'),
-    connectTimeout: 5_000,
+    connectTimeout: REPLICA_CONNECT_TIMEOUT_MS,
   });
   connection.on('error', () => undefined);
+  let failed = false;
   try {
     const rows = await replicaStatus(connection);
     if (rows.length === 0) {
@@ -28,19 +30,30 @@ export async function mysqlReplicaLag(database: string, url: string): Promise<La
       if (seconds > (worst.lagSeconds ?? 0)) worst = { lagSeconds: seconds };
     }
     return worst;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await connection.end().catch(() => connection.destroy());
+    // A connection whose query failed may be one that stopped answering: closing it politely would wait on it.
+    if (failed) connection.destroy();
+    else await connection.end().catch(() => connection.destroy());
   }
 }
 
 async function replicaStatus(connection: Connection): Promise<StatusRow[]> {
   try {
-    const [rows] = await connection.query<StatusRow[]>('SHOW REPLICA STATUS');
+    const [rows] = await connection.query<StatusRow[]>({
+      sql: 'SHOW REPLICA STATUS',
+      timeout: REPLICA_QUERY_TIMEOUT_MS,
+    });
     return rows;
   } catch (error) {
     // MySQL before 8.0.22 and MariaDB before 10.5 know only the older name.
     if ((error as { code?: unknown }).code !== 'ER_PARSE_ERROR') throw error;
-    const [rows] = await connection.query<StatusRow[]>('SHOW SLAVE STATUS');
+    const [rows] = await connection.query<StatusRow[]>({
+      sql: 'SHOW SLAVE STATUS',
+      timeout: REPLICA_QUERY_TIMEOUT_MS,
+    });
     return rows;
   }
 }

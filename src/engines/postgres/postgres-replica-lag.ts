@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { NotAReplicaError, ReplicaCheckError } from '../replica-errors';
 import type { LagReading } from '../replica-lag';
+import { REPLICA_CONNECT_TIMEOUT_MS, REPLICA_QUERY_TIMEOUT_MS } from '../replica-timeouts';
 
 // A standby that has replayed everything it received is not behind, however old its last replayed transaction
 // is (an idle primary sends nothing); otherwise the lag is the age of the last transaction it replayed. Without
@@ -26,10 +27,15 @@ interface LagRow {
 
 /** The lag of a PostgreSQL streaming standby; see readReplicaLag. */
 export async function postgresReplicaLag(database: string, url: string): Promise<LagReading> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000, query_timeout: 10_000 });
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
+    query_timeout: REPLICA_QUERY_TIMEOUT_MS,
+  });
   // An error event on an idle client would otherwise be thrown at the process.
   client.on('error', () => undefined);
   await client.connect();
+  let failed = false;
   try {
     const { rows } = await client.query<LagRow>(LAG_SQL);
     const row = rows[0]!;
@@ -55,7 +61,12 @@ export async function postgresReplicaLag(database: string, url: string): Promise
     return row.replay_paused && lagSeconds > 0
       ? { lagSeconds, problem: 'WAL replay is paused on the standby (pg_wal_replay_pause)' }
       : { lagSeconds };
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await client.end().catch(() => undefined);
+    // A session whose query failed may be one that stopped answering: its socket is dropped, not closed politely.
+    if (failed) client.connection.stream.destroy();
+    else await client.end().catch(() => undefined);
   }
 }

@@ -60,11 +60,6 @@ export function createArchiveBatch(deps: ActivityDeps) {
       input.runId,
       input.batchSeq,
     );
-    // Keys are deterministic, so a workflow reset to before this batch's delete would archive other rows (or
-    // the same rows, changed) over the object that holds the rows its delete removed.
-    if (await objectExists(deps.s3, deps.storage.bucket, sidecarKeys(keys.data).deleted)) {
-      throw new BatchAlreadyDeletedError(keys.data, input.batchSeq);
-    }
     const digest = new BatchDigest(table, input.table.timestampColumn);
     const rows = engine.streamRows({ ...predicate, afterKey: input.afterKey, limit: input.table.batchSize });
     // A retry after a crash finds the interrupted multipart upload in its heartbeat details and resumes it.
@@ -124,6 +119,13 @@ export function createArchiveBatch(deps: ActivityDeps) {
         },
       );
       if (digest.rows === 0) return null;
+      // Keys are deterministic, so a workflow reset to before this batch's delete would archive other rows (or
+      // the same rows, changed) over the object that holds the rows its delete removed; so would an attempt
+      // that outlived its heartbeat timeout while a later attempt's batch was deleted. Checked right before the
+      // object becomes visible (parts uploaded so far replace nothing), which leaves the smallest window.
+      if (await objectExists(deps.s3, deps.storage.bucket, sidecarKeys(keys.data).deleted)) {
+        throw new BatchAlreadyDeletedError(keys.data, input.batchSeq);
+      }
       uploaded = await upload.finish();
     } catch (error) {
       // Keep the upload for the retry after a passing failure; drop it when the run stops, the failure is

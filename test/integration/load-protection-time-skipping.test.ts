@@ -48,6 +48,27 @@ function databaseInput(startedAtMs: number, overrides: Partial<DatabaseInput> = 
   };
 }
 
+/**
+ * Two databases, one at a time, 15 minutes: the first sleeps 10 minutes between its batches, so the second is
+ * due to start after the time is up.
+ */
+function fleetPastItsTime(): FleetInput {
+  return {
+    concurrency: 1,
+    dryRun: false,
+    maxRunTimeMs: 15 * MINUTE_MS,
+    databases: [
+      {
+        database: 'shop',
+        engine: 'postgres',
+        tables: [TABLE],
+        loadProtection: { sleepBetweenBatchesMs: 10 * MINUTE_MS },
+      },
+      { database: 'billing', engine: 'mysql', tables: [{ ...TABLE, name: 'invoices' }] },
+    ],
+  };
+}
+
 /** What the fakes saw: every archived and deleted data key, in order, with the lag checks between them. */
 interface Journal {
   events: string[];
@@ -253,20 +274,7 @@ describe('load protection in the workflows (time-skipping server, fake activitie
 
   it('does not start a database of the fleet once the time is up, and the run counts as stopped, not failed', async () => {
     const journal = newJournal();
-    const input: FleetInput = {
-      concurrency: 1,
-      dryRun: false,
-      maxRunTimeMs: 15 * MINUTE_MS,
-      databases: [
-        {
-          database: 'shop',
-          engine: 'postgres',
-          tables: [TABLE],
-          loadProtection: { sleepBetweenBatchesMs: 10 * MINUTE_MS },
-        },
-        { database: 'billing', engine: 'mysql', tables: [{ ...TABLE, name: 'invoices' }] },
-      ],
-    };
+    const input = fleetPastItsTime();
     const report = await withWorker(fakeActivities(10, journal), (queue) =>
       env.client.workflow.execute<(i: FleetInput) => Promise<FleetReport>>('archiveFleet', {
         taskQueue: queue,
@@ -293,20 +301,7 @@ describe('load protection in the workflows (time-skipping server, fake activitie
 
   it('stops a paused fleet at the time limit too: the databases not started are reported, no resume needed', async () => {
     const journal = newJournal();
-    const input: FleetInput = {
-      concurrency: 1,
-      dryRun: false,
-      maxRunTimeMs: 15 * MINUTE_MS,
-      databases: [
-        {
-          database: 'shop',
-          engine: 'postgres',
-          tables: [TABLE],
-          loadProtection: { sleepBetweenBatchesMs: 10 * MINUTE_MS },
-        },
-        { database: 'billing', engine: 'mysql', tables: [{ ...TABLE, name: 'invoices' }] },
-      ],
-    };
+    const input = fleetPastItsTime();
     const report = await withWorker(fakeActivities(10, journal), async (queue) => {
       const handle = await env.client.workflow.start<(i: FleetInput) => Promise<FleetReport>>(
         'archiveFleet',

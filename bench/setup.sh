@@ -10,34 +10,18 @@ BENCH_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib/common.sh
 source "$BENCH_DIR/../scripts/lib/common.sh"
 
-# Debian 12 (bookworm) versions; `apt-cache policy percona-toolkit libdbd-mysql-perl` shows the candidates.
+# Debian 12 (bookworm) release lines, not exact builds: an update of the archive replaces a point release, so the
+# install takes the archive's current build of each line (`apt-cache policy percona-toolkit libdbd-mysql-perl`).
 # percona-toolkit depends on libdbd-mysql-perl, which is pinned too so a later mirror update changes nothing.
-PERCONA_TOOLKIT_VERSION=3.2.1-1
-DBD_MYSQL_VERSION=4.050-5+b1
+PERCONA_TOOLKIT_LINE=3.2
+DBD_MYSQL_LINE=4.050
 MARIADB_HOST=127.0.0.1
 MARIADB_PORT=$((3306 + PORT_OFFSET))
 
-# installed_version PKG: the installed Debian version of PKG, or nothing.
-installed_version() {
-  { dpkg-query -W -f='${Status} ${Version}\n' "$1" 2>/dev/null || true; } | awk '$3 == "installed" { print $4 }'
-}
-
 ensure_layout
-wanted=()
-for spec in "percona-toolkit=$PERCONA_TOOLKIT_VERSION" "libdbd-mysql-perl=$DBD_MYSQL_VERSION"; do
-  pkg=${spec%%=*} version=${spec#*=}
-  have=$(installed_version "$pkg")
-  if [[ $have == "$version" ]]; then
-    progress "$pkg" ok "$version, already installed"
-  else
-    [[ -z $have ]] || say "$pkg: installed $have, pinned $version; installing the pinned version"
-    wanted+=("$spec")
-  fi
-done
-if ((${#wanted[@]})); then
-  take_lock
-  apt_install "${wanted[@]}"
-fi
+take_lock
+apt_ensure_line libdbd-mysql-perl "$DBD_MYSQL_LINE" "DBD_MYSQL_LINE in bench/setup.sh"
+apt_ensure_line percona-toolkit "$PERCONA_TOOLKIT_LINE" "PERCONA_TOOLKIT_LINE in bench/setup.sh"
 
 command -v pt-archiver >/dev/null 2>&1 ||
   fail pt-archiver "command -v pt-archiver" "" "percona-toolkit is installed but pt-archiver is not on PATH"

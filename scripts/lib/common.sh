@@ -204,11 +204,24 @@ wait_healthy() {
 APT_UPDATED=0
 APT_INSTALLED=()
 
+APT_POLICY_RC=${APT_POLICY_RC:-/usr/sbin/policy-rc.d}
+
+# apt_update: refresh the package lists once per run.
+apt_update() {
+  local log="$LOG_DIR/apt.log"
+  ((APT_UPDATED)) && return 0
+  mkdir -p -- "$LOG_DIR"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >>"$log" 2>&1 9>&- ||
+    fail apt "apt-get update" "$log" "check the Debian mirror in /etc/apt/sources.list*, then rerun"
+  APT_UPDATED=1
+}
+
 # apt_install PKG...: install Debian packages without starting their daemons
 # (a temporary policy-rc.d keeps e.g. the packaged MariaDB off port 3306).
 apt_install() {
-  local log="$LOG_DIR/apt.log" policy=/usr/sbin/policy-rc.d own_policy=0 rc=0 start
+  local log="$LOG_DIR/apt.log" policy=$APT_POLICY_RC own_policy=0 rc=0 start
   (($# > 0)) || return 0
+  mkdir -p -- "$LOG_DIR"
   command -v apt-get >/dev/null 2>&1 ||
     fail apt "apt-get install $*" "" "no apt-get: install $* with your package manager"
   if [[ $IS_ROOT -eq 0 && ${#SUDO[@]} -eq 0 ]]; then
@@ -235,6 +248,64 @@ apt_install() {
   fi
   APT_INSTALLED+=("$@")
   progress apt ok "installed $* in $(elapsed "$start")"
+}
+
+# apt_installed_version PKG: the installed Debian version of PKG, or nothing.
+apt_installed_version() {
+  { dpkg-query -W -f='${db:Status-Status} ${Version}\n' "$1" 2>/dev/null || true; } |
+    awk '$1 == "installed" { print $2 }'
+}
+
+# apt_version_in_line VERSION LINE: VERSION is a build of release line LINE (an epoch ignored):
+# 156 holds 156.0.8078.108-1~deb12u1, 4.050 holds 4.050-5+b1, and neither holds 1560.1 or 4.0501.
+apt_version_in_line() {
+  local v=${1#*:}
+  [[ $v == "$2" || $v == "$2".* || $v == "$2"-* || $v == "$2"+* || $v == "$2"~* ]]
+}
+
+# apt_offered PKG: the versions of PKG the archive offers (as last fetched), one a line.
+apt_offered() { apt-cache madison "$1" 2>/dev/null | awk -F' *[|] *' 'NF >= 2 { print $2 }' | sort -u; }
+
+# apt_line_candidate PKG LINE: the newest build of PKG in LINE that the archive offers, or nothing.
+apt_line_candidate() {
+  local v best=
+  while read -r v; do
+    apt_version_in_line "$v" "$2" || continue
+    if [[ -z $best ]] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
+  done < <(apt_offered "$1")
+  printf '%s' "$best"
+}
+
+# apt_ensure_line PKG LINE WHERE [COMPANION...]: PKG installed at a build of release line LINE. An installed
+# build of the line is kept; otherwise the archive's newest build of the line is installed, COMPANION packages
+# (built from the same source) at the same version. Debian's security archive keeps only the newest point
+# release, so an exact pin would go stale within weeks; a line goes only with a new major version, and then the
+# hint names WHERE the line is set.
+apt_ensure_line() {
+  local pkg=$1 line=$2 where=$3 have candidate offered c
+  shift 3
+  have=$(apt_installed_version "$pkg")
+  if [[ -n $have ]] && apt_version_in_line "$have" "$line"; then
+    progress "$pkg" ok "$have, already installed (pinned line $line)"
+    return 0
+  fi
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "$pkg" "apt-get install $pkg=$line.*" "" "no apt-get: this script installs Debian's $pkg"
+  apt_update
+  candidate=$(apt_line_candidate "$pkg" "$line")
+  if [[ -z $candidate ]]; then
+    offered=$(apt_offered "$pkg" | paste -sd, - | sed 's/,/, /g')
+    fail "$pkg" "apt-get install $pkg=$line.*" "" \
+      "the Debian archive offers no build of $pkg $line (it offers ${offered:-nothing}); the line is gone: set $where to the line it offers and rerun"
+  fi
+  [[ -z $have ]] || say "$pkg: installed $have is not of the pinned line $line; installing $candidate"
+  local specs=("$pkg=$candidate")
+  for c in "$@"; do specs+=("$c=$candidate"); done
+  apt_install "${specs[@]}"
+  have=$(apt_installed_version "$pkg")
+  [[ $have == "$candidate" ]] ||
+    fail "$pkg" "dpkg-query -W $pkg" "$LOG_DIR/apt.log" "apt-get reported success but $pkg is at '${have:-nothing}', not $candidate"
+  progress "$pkg" ok "$candidate installed (the archive's current build of line $line)"
 }
 
 # just_installed PKG: true if this run apt-installed PKG.

@@ -39,7 +39,7 @@ describe('a finished run in the Temporal Web UI', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
-        `no Chromium at ${CHROMIUM}: run \`bash scripts/install-browser.sh\` (installs Debian's chromium at the version pinned in scripts/lib/browser.sh), or set CHROMIUM_PATH`,
+        `no Chromium at ${CHROMIUM}: run \`bash scripts/install-browser.sh\` (installs Debian's chromium of the release line pinned in scripts/lib/browser.sh), or set CHROMIUM_PATH`,
       );
     }
     s3 = s3Client();

@@ -1,7 +1,7 @@
 # The archiver worker image (docker-compose.yml service `worker`).
 #   docker build -t db-archiver .
 #   docker run --rm -p 127.0.0.1:9464:9464 -v "$PWD/archiver.yaml:/config/archiver.yaml:ro" db-archiver
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (npm run build) needs the sources copied below.
@@ -10,7 +10,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 # Two glibc malloc arenas instead of one per thread: about 35 MB less resident memory (bench/RESULTS.md).
 ENV MALLOC_ARENA_MAX=2

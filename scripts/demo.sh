@@ -3,6 +3,9 @@
 # rows through Temporal into MinIO, prints the report, and says where to look in the Web UI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/use-node.sh
+source scripts/lib/use-node.sh
+echo "demo: Node.js $(node --version) ($DB_ARCHIVER_NODE)" >&2
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up

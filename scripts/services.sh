@@ -19,6 +19,8 @@ source "$SCRIPT_DIR/lib/versions.sh"
 source "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/tools.sh
 source "$SCRIPT_DIR/lib/tools.sh"
+# shellcheck source=lib/node.sh
+source "$SCRIPT_DIR/lib/node.sh"
 # shellcheck source=lib/postgres.sh
 source "$SCRIPT_DIR/lib/postgres.sh"
 # shellcheck source=lib/mariadb.sh
@@ -152,6 +154,11 @@ cmd_env() {
     esac
     printf 'export %s=%q\n' "$name" "$value"
   done
+  # The project's Node.js first on PATH (so `npx archiver` runs under it) when the machine's own is too old.
+  if ! node_machine_bin >/dev/null && value=$(node_pinned_bin); then
+    value=$(dirname -- "$value")
+    [[ :$PATH: == *":$value:"* ]] || printf 'export PATH=%q:"$PATH"\n' "$value"
+  fi
 }
 
 main() {

@@ -3,6 +3,9 @@
 # and runs every test (unit, then integration against PostgreSQL, MariaDB, MinIO, Redis and Temporal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/use-node.sh
+source scripts/lib/use-node.sh
+echo "test: Node.js $(node --version) ($DB_ARCHIVER_NODE)" >&2
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up

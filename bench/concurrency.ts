@@ -172,7 +172,7 @@ function writeConfig(file: string, options: Options, concurrency: number, pool: 
 /** Established TCP connections of one process, counted by remote port (from /proc/PID/fd and /proc/net/tcp*). */
 function socketsByRemotePort(pid: number): Map<number, number> {
   const inodes = new Set<string>();
-  let fds: string[] = [];
+  let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
   } catch {
@@ -188,7 +188,7 @@ function socketsByRemotePort(pid: number): Map<number, number> {
   }
   const counts = new Map<number, number>();
   for (const table of ['tcp', 'tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
     } catch {

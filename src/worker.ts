@@ -99,7 +99,7 @@ export async function createWorker(
   logger: Logger,
   options: { taskQueue?: string } = {},
 ): Promise<RunningWorker> {
-  installRuntime(logger, config.worker.metrics);
+  installRuntime(logger, config.worker.metrics || undefined);
   tuneHeap();
   // The archiver's metrics live on the runtime's meter, so the SDK's exporter serves them; without metrics the
   // interceptor still adds database, table, run and batch to activity logs.
@@ -131,7 +131,8 @@ export async function createWorker(
     maxHeartbeatThrottleInterval: '500 milliseconds',
   });
   if (runtimeMetrics) {
-    logger.info({ url: `http://${bindAddress(runtimeMetrics)}/metrics` }, 'Serving Prometheus metrics');
+    // Not `url`: that field is redacted in logs (database URLs carry passwords).
+    logger.info({ endpoint: `http://${bindAddress(runtimeMetrics)}/metrics` }, 'Serving Prometheus metrics');
   }
   const resourceLog = setInterval(() => {
     const memory = process.memoryUsage();

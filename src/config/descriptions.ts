@@ -99,11 +99,12 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
   },
   'worker.metrics': {
     description:
-      'Serve Prometheus metrics (the Temporal SDK’s and the archiver’s, docs/metrics.md) at `http://host:port/metrics`. Leave the section out for no metrics endpoint; `archiver worker --metrics-port` turns it on from the command line.',
+      'Prometheus metrics (the Temporal SDK’s and the archiver’s, docs/metrics.md) at `http://host:port/metrics`. `archiver worker` serves them on 127.0.0.1:9464 when the key is left out; `false` turns them off (as does `--metrics-port 0`), a section moves them. If the default port is already taken (a second worker on the host), that worker runs without metrics and logs a warning; a port set here that is taken stops the worker (exit 2).',
+    allowed: '`false`, or a section with `port` and `host`',
     example: 'metrics: { port: 9464, host: 0.0.0.0 }',
   },
   'worker.metrics.port': {
-    description: 'TCP port of the metrics endpoint; each worker on one host needs its own.',
+    description: 'TCP port of the metrics endpoint; each worker on one host needs its own. Default 9464.',
     example: 'port: 9464',
   },
   'worker.metrics.host': {

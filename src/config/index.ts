@@ -4,6 +4,7 @@
  */
 export { loadConfig, parseConfig } from './load';
 export { ConfigError } from './errors';
+export { DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT } from './schema';
 export { parseDuration, tryParseDuration, DURATION_HINT } from './duration';
 export { loadProtectionOf } from './load-protection';
 export { redactUrl, LOG_REDACT_PATHS } from './redact';

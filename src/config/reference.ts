@@ -27,6 +27,9 @@ interface Node {
   required?: string[];
   items?: Node;
   anyOf?: Node[];
+  const?: unknown;
+  /** Set by unwrap: the key takes `false` besides the mapping (`worker.metrics: false`). */
+  orFalse?: boolean;
 }
 
 export interface ReferenceEntry {
@@ -80,10 +83,18 @@ function walk(node: Node, prefix: string, optionalParent: boolean, out: Referenc
   }
 }
 
-/** An optional key may come as `anyOf: [T, null]`; the reference describes T. */
+/**
+ * An optional key may come as `anyOf: [T, null]`; the reference describes T. A section that may also be `false`
+ * comes as `anyOf: [{ const: false }, { type: object }]`; the reference describes the section and says so.
+ */
 function unwrap(node: Node): Node {
   const options = node.anyOf?.filter((n) => n.type !== 'null');
-  return options && options.length === 1 ? { ...options[0], ...withoutAnyOf(node) } : node;
+  if (options && options.length === 1) return { ...options[0], ...withoutAnyOf(node) };
+  const sections = options?.filter((n) => n.type === 'object') ?? [];
+  if (sections.length === 1 && options!.every((n) => n.type === 'object' || n.const === false)) {
+    return { ...sections[0], ...withoutAnyOf(node), orFalse: true };
+  }
+  return node;
 }
 
 function withoutAnyOf(node: Node): Node {
@@ -98,7 +109,7 @@ function isDuration(node: Node): boolean {
 function typeOf(node: Node, key: string): string {
   if (isDuration(node)) return 'duration';
   if (node.enum) return 'enum';
-  if (node.type === 'object') return 'mapping';
+  if (node.type === 'object') return node.orFalse ? 'mapping or `false`' : 'mapping';
   if (node.type === 'array')
     return node.items && unwrap(node.items).type === 'object' ? 'list of mappings' : 'list';
   if (node.type === 'integer' && key.endsWith('Bytes')) return 'integer (bytes)';

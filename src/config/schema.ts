@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
 import {
   always,
@@ -17,6 +18,10 @@ import type { DatabaseConfig, LockConfig, RunConfig, StorageConfig, TableConfig 
 import { databaseInUrl } from './urls';
 
 /** The configuration file's schema: key names, types, bounds and defaults. The output is a Config (types.ts). */
+
+/** Where `archiver worker` serves Prometheus metrics unless told otherwise (the exporter's registered port). */
+export const DEFAULT_METRICS_PORT = 9464;
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -71,12 +76,19 @@ const run = field
     ...(maxRunTime !== undefined ? { maxRunTime, maxRunTimeMs: parseDuration(maxRunTime) } : {}),
   }));
 
-// Off unless the section is present: two workers on one host would otherwise fight over a default port.
-const metrics = field.section({
-  port: field.integerBetween(1, 65535),
+// On by default for `archiver worker` (src/cli/commands/worker-metrics.ts decides), `false` turns it off. The
+// section's keys have defaults, so `metrics: {}` is the default endpoint, written out.
+const metricsEndpoint = field.section({
+  port: field.integerBetween(1, 65535).default(DEFAULT_METRICS_PORT),
   host: field
     .matching(IP_ADDRESS, 'must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0')
-    .default('127.0.0.1'),
+    .default(DEFAULT_METRICS_HOST),
+});
+const metrics = z.union([z.literal(false), metricsEndpoint], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? 'must be false (no metrics endpoint) or a mapping with port and host'
+      : undefined,
 });
 
 const worker = field

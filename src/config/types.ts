@@ -59,8 +59,11 @@ export interface WorkerConfig {
   /** Interval of the worker's resource log line (memory, pool use); default `60s`. */
   readonly resourceLogEvery: string;
   readonly resourceLogEveryMs: number;
-  /** Prometheus metrics on http://host:port/metrics (docs/metrics.md); absent: no metrics endpoint. */
-  readonly metrics?: MetricsConfig;
+  /**
+   * Prometheus metrics on http://host:port/metrics (docs/metrics.md). Absent: `archiver worker` serves them on
+   * 127.0.0.1:9464 (a worker built in-process serves none); `false`: no metrics endpoint.
+   */
+  readonly metrics?: MetricsConfig | false;
 }
 
 export interface MetricsConfig {

@@ -29,7 +29,8 @@ export class MetricsEndpointError extends ArchiverError {
     const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
     super(
       `worker.metrics: cannot serve metrics on ${address} (${reason}); choose another worker.metrics.port or ` +
-        `worker.metrics.host (or --metrics-port/--metrics-host), or stop what listens there.`,
+        `worker.metrics.host (or --metrics-port/--metrics-host), stop what listens there, or turn metrics off ` +
+        `(worker.metrics: false or --metrics-port 0).`,
       options,
     );
   }

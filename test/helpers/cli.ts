@@ -13,6 +13,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Pro
 /** Starts `archiver worker` in the background; resolves once it logs that it polls its task queue. */
 export function startWorkerProcess(
   configPath: string,
+  extraArgs: string[] = [],
 ): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -22,6 +23,7 @@ export function startWorkerProcess(
         'worker',
         '--config',
         configPath,
+        ...extraArgs,
         ...(process.env.TEST_WORKER_LOG_LEVEL ? ['--log-level', process.env.TEST_WORKER_LOG_LEVEL] : []),
       ],
       {

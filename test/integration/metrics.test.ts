@@ -1,6 +1,6 @@
 /**
  * The worker's Prometheus endpoint and activity log fields, on the real stack: `archiver worker` with
- * `worker.metrics` on archives a PostgreSQL table through the Temporal dev server into MinIO, and the counters
+ * its metrics endpoint (on by default) archives a PostgreSQL table through the Temporal dev server into MinIO, and the counters
  * scraped over HTTP match the run's report; every activity log line names its database, table, run and batch.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -151,12 +151,71 @@ describe('worker metrics and logs', () => {
     }
   });
 
-  it('refuses --metrics-host without a port, and a host name (exit 2)', async () => {
-    const plain = configPath.replace(/archiver\.yaml$/, 'plain.yaml');
+  it('serves metrics by default on 127.0.0.1:9464 and says so; a second worker finds the port taken and runs without', async () => {
+    const plain = configPath.replace(/archiver\.yaml$/, 'default-metrics.yaml');
     writeFileSync(plain, readFileSync(configPath, 'utf8').replace(/^worker: .*$/m, ''));
-    const noPort = await runCli(['worker', '--config', plain, '--metrics-host', '0.0.0.0']);
+    const first = await startWorkerProcess(plain);
+    try {
+      expect(logLines(first.output())).toContainEqual(
+        expect.objectContaining({
+          msg: 'Serving Prometheus metrics',
+          endpoint: 'http://127.0.0.1:9464/metrics',
+        }),
+      );
+      const scraped = await (await fetch('http://127.0.0.1:9464/metrics')).text();
+      expect(scraped).toMatch(/^temporal_\w+/m);
+      const second = await startWorkerProcess(plain);
+      try {
+        expect(logLines(second.output())).toContainEqual(
+          expect.objectContaining({
+            level: 40,
+            address: '127.0.0.1:9464',
+            msg: expect.stringMatching(/port is taken/),
+          }),
+        );
+      } finally {
+        await stopProcess(second.child);
+      }
+    } finally {
+      await stopProcess(first.child);
+    }
+  });
+
+  it('serves none with --metrics-port 0 or worker.metrics: false, and says so', async () => {
+    const off = configPath.replace(/archiver\.yaml$/, 'metrics-off.yaml');
+    writeFileSync(
+      off,
+      readFileSync(configPath, 'utf8').replace(/^worker: .*$/m, 'worker: { metrics: false }'),
+    );
+    for (const [file, args] of [
+      [off, []],
+      [configPath, ['--metrics-port', '0']],
+    ] as const) {
+      const running = await startWorkerProcess(file, [...args]);
+      try {
+        const lines = logLines(running.output());
+        expect(lines.map((line) => line.msg)).toContain(
+          'Metrics endpoint off (--metrics-port 0 or worker.metrics: false)',
+        );
+        expect(lines.map((line) => line.msg)).not.toContain('Serving Prometheus metrics');
+      } finally {
+        await stopProcess(running.child);
+      }
+    }
+  });
+
+  it('refuses --metrics-host when metrics are off, and a host name (exit 2)', async () => {
+    const noPort = await runCli([
+      'worker',
+      '--config',
+      configPath,
+      '--metrics-port',
+      '0',
+      '--metrics-host',
+      '0.0.0.0',
+    ]);
     expect(noPort.code).toBe(2);
-    expect(noPort.stderr).toContain('--metrics-host needs a port');
+    expect(noPort.stderr).toContain('--metrics-host has no endpoint to apply to');
     const hostName = await runCli(['worker', '--config', configPath, '--metrics-host', 'localhost']);
     expect(hostName.code).toBe(2);
     expect(hostName.stderr).toContain('--metrics-host must be an IP address');

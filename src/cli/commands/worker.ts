@@ -1,9 +1,10 @@
-import { isIP } from 'node:net';
 import { Option, type Command } from 'commander';
-import type { Config, MetricsConfig } from '../../config';
+import type { MetricsConfig } from '../../config';
+import type { Logger } from 'pino';
 import type { LogFormat } from '../../logging';
-import { MetricsEndpointError } from '../../metrics';
+import { bindAddress, MetricsEndpointError } from '../../metrics';
 import { loadConfigForCli, UsageError } from '../load-config-or-exit';
+import { chooseMetrics, endpointIsTaken, withMetrics, type MetricsChoice } from './worker-metrics';
 
 interface WorkerOptions {
   config: string;
@@ -32,10 +33,17 @@ export function registerWorker(program: Command): void {
         'error',
       ]),
     )
-    .option('--metrics-port <port>', 'serve Prometheus metrics on this port (overrides worker.metrics.port)')
-    .option('--metrics-host <ip>', 'address the metrics endpoint listens on (overrides worker.metrics.host)')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on this port, 0 for none (overrides worker.metrics.port; default 9464)',
+    )
+    .option(
+      '--metrics-host <ip>',
+      'address the metrics endpoint listens on (overrides worker.metrics.host; default 127.0.0.1)',
+    )
     .action(async (options: WorkerOptions) => {
-      const config = withMetricsOverrides(loadConfigForCli(options.config), options);
+      const loaded = loadConfigForCli(options.config);
+      const choice = chooseMetrics(loaded, options);
       // Loaded here, not at the top: the worker's modules (the SDK's worker, pino-pretty) take about a second to
       // load, which every other command would pay for on each start.
       const [{ createLogger }, { createWorker }] = await Promise.all([
@@ -43,6 +51,7 @@ export function registerWorker(program: Command): void {
         import('../../worker'),
       ]);
       const logger = createLogger({ format: options.logFormat, level: options.logLevel });
+      const config = withMetrics(loaded, await metricsToServe(choice, logger));
       let running;
       try {
         running = await createWorker(config, logger);
@@ -60,28 +69,22 @@ export function registerWorker(program: Command): void {
     });
 }
 
-/** `--metrics-port` turns metrics on (or moves them); `--metrics-host` alone only applies when they are on. */
-function withMetricsOverrides(config: Config, options: WorkerOptions): Config {
-  if (options.metricsPort === undefined && options.metricsHost === undefined) return config;
-  const port =
-    options.metricsPort === undefined ? config.worker.metrics?.port : parsePort(options.metricsPort);
-  if (port === undefined) {
-    throw new UsageError(
-      '--metrics-host needs a port: pass --metrics-port too, or set worker.metrics.port in the configuration.',
+/**
+ * The endpoint to serve. The default one, when another process on this host already listens there (a second
+ * worker, typically), is left out with a warning instead of stopping the worker; an address the operator chose
+ * and cannot have stops it (exit 2, MetricsEndpointError).
+ */
+async function metricsToServe(choice: MetricsChoice, logger: Logger): Promise<MetricsConfig | false> {
+  if (choice.kind === 'off') {
+    logger.info('Metrics endpoint off (--metrics-port 0 or worker.metrics: false)');
+    return false;
+  }
+  if (choice.kind === 'default' && (await endpointIsTaken(choice.endpoint))) {
+    logger.warn(
+      { address: bindAddress(choice.endpoint) },
+      'Metrics not served: the default port is taken (another worker on this host?); set worker.metrics.port or --metrics-port to a free port, or --metrics-port 0 to turn metrics off',
     );
+    return false;
   }
-  const host = options.metricsHost ?? config.worker.metrics?.host ?? '127.0.0.1';
-  if (isIP(host) === 0) {
-    throw new UsageError(`--metrics-host must be an IP address to listen on, e.g. 0.0.0.0 (got "${host}").`);
-  }
-  const metrics: MetricsConfig = { port, host };
-  return { ...config, worker: { ...config.worker, metrics } };
-}
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
-    throw new UsageError(`--metrics-port must be an integer between 1 and 65535 (got "${text}").`);
-  }
-  return port;
+  return choice.endpoint;
 }

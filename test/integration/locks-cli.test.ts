@@ -77,7 +77,8 @@ describe('archiver locks', () => {
       expect.stringMatching(/^\d+ms$|^\ds$/),
       'ago',
       'in',
-      expect.stringMatching(/^(59s|1m00s)$/),
+      // The CLI's start takes a moment, more on a loaded machine; the heartbeat column allows up to 9s too.
+      expect.stringMatching(/^(5\ds|1m00s)$/),
       'no',
     ]);
 

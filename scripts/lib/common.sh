@@ -229,21 +229,17 @@ apt_install() {
   fi
   start=$(now)
   progress apt "installing $*" "log: $log"
+  # Before the policy file goes in: a failed update stops here, with nothing to clean up.
+  apt_update
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\n# temporary, from db-archiver scripts/services.sh\nexit 101\n' |
       "${SUDO[@]}" tee "$policy" >/dev/null && "${SUDO[@]}" chmod 755 "$policy" && own_policy=1
   fi
-  if [[ $APT_UPDATED -eq 0 ]]; then
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >>"$log" 2>&1 9>&- || rc=$?
-    APT_UPDATED=1
-  fi
-  if [[ $rc -eq 0 ]]; then
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" \
-      >>"$log" 2>&1 9>&- || rc=$?
-  fi
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" \
+    >>"$log" 2>&1 9>&- || rc=$?
   if [[ $own_policy -eq 1 ]]; then "${SUDO[@]}" rm -f "$policy"; fi
   if [[ $rc -ne 0 ]]; then
-    fail apt "apt-get update && apt-get install -y --no-install-recommends $*" "$log" \
+    fail apt "apt-get install -y --no-install-recommends $*" "$log" \
       "check the Debian mirror in /etc/apt/sources.list*, then rerun"
   fi
   APT_INSTALLED+=("$@")

@@ -40,9 +40,10 @@ export class PostgresLeaseTable {
       () => undefined,
       (error: unknown) => {
         this.ready = undefined;
-        // Two processes creating the table at once: the loser sees a duplicate type or table, which is fine.
+        // Two processes creating the table at once: the loser sees a duplicate key in the catalog (23505), the
+        // table (42P07) or its row type (42710) already there, which is fine.
         const code = (error as { code?: string }).code;
-        if (code !== '23505' && code !== '42P07') throw error;
+        if (code !== '23505' && code !== '42P07' && code !== '42710') throw error;
       },
     );
     return this.ready;

@@ -140,6 +140,25 @@ describe('the postgres lease backend', () => {
     }
   });
 
+  it('lets two backends that create the table at once in a new schema both take their leases', async () => {
+    // CREATE TABLE IF NOT EXISTS is not safe against itself: the loser of the race may see the table's row type
+    // already created (duplicate_object), as happened on a new machine's first run.
+    for (let round = 0; round < 60; round += 1) {
+      const fresh = uniqueName('locks_race').toLowerCase();
+      await admin.query(`CREATE SCHEMA "${fresh}"`);
+      const pair = [0, 1].map(() => new PostgresLockBackend({ url: PG_ADMIN_URL, schema: fresh }));
+      try {
+        const leases = await Promise.all(
+          pair.map((b, i) => b.acquire(`${resource}-${i}`, owner(`r${i}`), TTL)),
+        );
+        expect(leases.map((lease) => lease?.resource)).toEqual([`${resource}-0`, `${resource}-1`]);
+      } finally {
+        await Promise.all(pair.map((b) => b.close()));
+        await admin.query(`DROP SCHEMA "${fresh}" CASCADE`);
+      }
+    }
+  });
+
   it('reports an unreachable server as LockBackendUnavailableError', async () => {
     const down = new PostgresLockBackend({ url: 'postgres://postgres@127.0.0.1:1/postgres', schema });
     backends.push(down);

@@ -12,6 +12,7 @@ import {
 import { timestampMicros, type Micros } from '../codec';
 import type { ActivityDeps } from './deps';
 import { batchOverlaps } from './restore-rows';
+import { mapLimited } from './map-limited';
 
 /** Sidecars read at once while describing one page of batches. */
 const READ_CONCURRENCY = 16;
@@ -58,23 +59,6 @@ async function resolveArchivedTable(deps: ActivityDeps, database: string, table:
       ? `No archived objects of table ${table} in database ${database} under s3://${storage.bucket}/${databasePrefix}.`
       : `Table name ${table} is ambiguous in database ${database}: ${candidates.join(', ')}; give it as schema.table.`;
   throw ApplicationFailure.create({ type: 'ArchivedTableNotFoundError', message, nonRetryable: true });
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
 }
 
 /** What the plan needs from one batch's sidecars, or why the batch is skipped. */

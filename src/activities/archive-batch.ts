@@ -2,7 +2,12 @@ import { Context } from '@temporalio/activity';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { NON_RETRYABLE_ERROR_TYPES, type ArchiveBatchInput, type ArchivedBatch } from '../shared';
+import {
+  NON_RETRYABLE_ERROR_TYPES,
+  type ArchiveBatchInput,
+  type ArchivedBatch,
+  type BatchScan,
+} from '../shared';
 import { deterministicQueryErrorCode, type ExtractedRow } from '../engines';
 import {
   batchKeys,
@@ -21,6 +26,7 @@ import { TOOL_VERSION } from '../version';
 import type { ActivityDeps } from './deps';
 import { BatchDigest } from './batch-writer';
 import { resolveTable } from './resolve-table';
+import { ArchivedLinesCache, loadArchivedLines, type ArchivedLines } from './archived-lines';
 
 const HEARTBEAT_EVERY_ROWS = 1000;
 const CHUNK_BYTES = 64 * 1024;
@@ -49,10 +55,52 @@ function isNoSuchUpload(error: unknown): boolean {
  * leave the activity; a retry rewrites the same keys.
  */
 export function createArchiveBatch(deps: ActivityDeps) {
+  // One read of the archive per full-scanned table on this worker, shared by the table's batches.
+  const archivedLines = new ArchivedLinesCache();
+
+  /** The lines a full scan skips; the activity heartbeats while the first batch reads them. */
+  async function alreadyArchived(input: ArchiveBatchInput, table: string): Promise<ArchivedLines> {
+    const context = Context.current();
+    const key = JSON.stringify([
+      deps.storage.bucket,
+      deps.storage.prefix,
+      input.database,
+      table,
+      input.runId,
+    ]);
+    // The details a retry resumes its upload from stay as they are.
+    const details = context.info.heartbeatDetails as ArchiveHeartbeat | undefined;
+    const beat = setInterval(
+      () => context.heartbeat(details ?? ({ rows: 0 } satisfies ArchiveHeartbeat)),
+      1000,
+    );
+    try {
+      return await archivedLines.get(key, () =>
+        loadArchivedLines(deps, { database: input.database, table, runId: input.runId }),
+      );
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
   return async function archiveBatch(input: ArchiveBatchInput): Promise<ArchivedBatch | null> {
     const context = Context.current();
     const engine = deps.engines.get(input.database);
-    const { table, predicate } = await resolveTable(engine, input.table, input.cutoffMs, input.notBeforeMs);
+    const { table, predicate } = await resolveTable(
+      engine,
+      input.table,
+      input.cutoffMs,
+      input.notBeforeMs,
+      input,
+    );
+    // A full scan re-reads rows earlier runs archived: a row whose line is in the archive is skipped.
+    const archived =
+      input.fullScan === true && input.order === 'timestamp'
+        ? await alreadyArchived(input, table.qualifiedName)
+        : null;
+    const skip = archived ? (lineSha256: string) => archived.has(lineSha256) : undefined;
+    let read = 0;
+    let lastRead: ExtractedRow | null = null;
     const keys = batchKeys(
       deps.storage.prefix,
       input.database,
@@ -89,14 +137,18 @@ export function createArchiveBatch(deps: ActivityDeps) {
       let heartbeatAt = HEARTBEAT_EVERY_ROWS;
       for await (const extracted of source) {
         for (const row of extracted) {
-          pending += digest.add(row);
+          read += 1;
+          lastRead = row;
+          const line = digest.add(row, skip);
+          if (line === null) continue;
+          pending += line;
           if (pending.length >= CHUNK_BYTES) {
             yield digest.write(pending);
             pending = '';
           }
         }
-        if (digest.rows >= heartbeatAt) {
-          heartbeatAt = digest.rows + HEARTBEAT_EVERY_ROWS;
+        if (read >= heartbeatAt) {
+          heartbeatAt = read + HEARTBEAT_EVERY_ROWS;
           context.heartbeat({ rows: digest.rows, upload: checkpoint } satisfies ArchiveHeartbeat);
         }
         // Cancellation arrives with heartbeats; stopping here leaves nothing deleted and the upload aborted below.
@@ -118,7 +170,9 @@ export function createArchiveBatch(deps: ActivityDeps) {
           for await (const chunk of compressed) await upload.write(chunk);
         },
       );
-      if (digest.rows === 0) return null;
+      if (read === 0) return null;
+      // Every row read was archived before: nothing to write, and the scan goes on after the last one.
+      if (digest.rows === 0) return skippedBatch(read, lastRead!);
       // Keys are deterministic, so a workflow reset to before this batch's delete would archive other rows (or
       // the same rows, changed) over the object that holds the rows its delete removed; so would an attempt
       // that outlived its heartbeat timeout while a later attempt's batch was deleted. Checked right before the
@@ -201,6 +255,34 @@ export function createArchiveBatch(deps: ActivityDeps) {
       firstKey,
       lastKey,
       maxTimestamp: digest.maxTimestamp,
+      ...(archived ? { scan: scanOf(read, lastRead!) } : {}),
     };
+
+    function scanOf(rows: number, last: ExtractedRow): BatchScan {
+      const timestamp = last.row[input.table.timestampColumn];
+      if (timestamp === null || timestamp === undefined) {
+        throw new Error(
+          `${table.qualifiedName}: a row read in timestamp order has no ${input.table.timestampColumn}`,
+        );
+      }
+      return {
+        read: rows,
+        alreadyArchived: rows - digest.rows,
+        position: { timestamp, key: table.primaryKey.map((k) => last.row[k] ?? '') },
+      };
+    }
+
+    function skippedBatch(rows: number, last: ExtractedRow): ArchivedBatch {
+      return {
+        rows: 0,
+        dataKey: '',
+        sha256: '',
+        compressedBytes: 0,
+        firstKey: [],
+        lastKey: [],
+        maxTimestamp: null,
+        scan: scanOf(rows, last),
+      };
+    }
   };
 }

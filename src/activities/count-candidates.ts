@@ -1,4 +1,4 @@
-import type { TableSpec } from '../shared';
+import type { RowPosition, TableSpec } from '../shared';
 import type { ActivityDeps } from './deps';
 import { resolveTable } from './resolve-table';
 
@@ -9,9 +9,18 @@ export function createCountCandidates(deps: ActivityDeps) {
     table: TableSpec;
     cutoffMs: number;
     notBeforeMs?: number | null;
+    /** Archive-only tables: count the rows after the last archived row's position. */
+    order?: 'key' | 'timestamp';
+    after?: RowPosition | null;
   }): Promise<number> {
     const engine = deps.engines.get(input.database);
-    const { predicate } = await resolveTable(engine, input.table, input.cutoffMs, input.notBeforeMs ?? null);
+    const { predicate } = await resolveTable(
+      engine,
+      input.table,
+      input.cutoffMs,
+      input.notBeforeMs ?? null,
+      input,
+    );
     return engine.countRows(predicate);
   };
 }

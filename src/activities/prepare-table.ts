@@ -7,6 +7,7 @@ import { resolveTable } from './resolve-table';
 import { archiveStateStore, watermarkStateStore } from './state-stores';
 import { schemaDifferences, snapshotOf, type SchemaSnapshot } from './schema-drift';
 import type { Watermark } from './save-watermark';
+import { watermarkStart } from './watermark-start';
 
 /**
  * Runs before a table's first batch: checks the table and its configured columns, compares its schema with the
@@ -17,6 +18,8 @@ export function createPrepareTable(deps: ActivityDeps) {
     database: string;
     table: TableSpec;
     dryRun?: boolean;
+    /** `--full-scan`: an archive-only table reads its whole old range again, skipping rows already archived. */
+    fullScan?: boolean;
   }): Promise<TablePlan> {
     const { prefix } = deps.storage;
     const engine = deps.engines.get(input.database);
@@ -41,17 +44,27 @@ export function createPrepareTable(deps: ActivityDeps) {
 
     // A table whose rows are deleted is always scanned from its start: the rows left behind are exactly the
     // ones that still need archiving (changed during a run, or not yet old enough), and a start point could skip them.
-    if (input.table.delete) return { notBeforeMs: null, watermark: 'unused', drift };
+    if (input.table.delete) return { notBeforeMs: null, after: null, watermark: 'unused', drift };
+    if (input.fullScan)
+      return { notBeforeMs: null, after: null, fullScan: true, watermark: 'full-scan', drift };
     const watermark = await loadState<Watermark>(
       watermarkStateStore(deps, input.database, input.table),
       stateKey(prefix, input.database, table.qualifiedName, 'watermark'),
     );
-    if (watermark.status === 'corrupt') {
-      log.warn('Watermark is corrupt; scanning from the start', { ...context, reason: watermark.reason });
-      return { notBeforeMs: null, watermark: 'corrupt', drift };
+    const start = watermarkStart(watermark, input.table);
+    if (start.problem) {
+      log.warn('Watermark not usable; scanning from the start', {
+        ...context,
+        watermark: start.watermark,
+        reason: start.problem,
+      });
     }
-    if (watermark.status === 'missing') return { notBeforeMs: null, watermark: 'missing', drift };
-    const archivedBefore = watermark.value.archivedBefore;
-    return { notBeforeMs: archivedBefore ? Date.parse(archivedBefore) : null, watermark: 'ok', drift };
+    return {
+      notBeforeMs: start.notBeforeMs,
+      after: start.after,
+      ...(start.fullScan ? { fullScan: true } : {}),
+      watermark: start.watermark,
+      drift,
+    };
   };
 }

@@ -16,7 +16,7 @@ import { UsageError } from './load-config-or-exit';
  */
 export function buildFleetInput(
   config: Config,
-  options: { databases: string[]; dryRun: boolean },
+  options: { databases: string[]; dryRun: boolean; fullScan?: boolean },
 ): FleetInput {
   const known = new Set(config.databases.map((d) => d.name));
   const unknown = options.databases.filter((d) => !known.has(d));
@@ -28,6 +28,12 @@ export function buildFleetInput(
   const selected = config.databases.filter(
     (d) => options.databases.length === 0 || options.databases.includes(d.name),
   );
+  if (options.fullScan && !selected.some((d) => d.tables.some((t) => !t.delete))) {
+    throw new UsageError(
+      '--full-scan: no selected table is archive-only (delete: false). A table whose rows are deleted reads its ' +
+        'whole old range every run already; drop --full-scan, or select the database whose archive-only table to scan',
+    );
+  }
   return {
     concurrency: config.run.concurrency,
     heartbeatTimeoutMs: config.run.heartbeatTimeoutMs,
@@ -36,6 +42,7 @@ export function buildFleetInput(
       ? { lease: { ttlMs: config.lock.ttlMs, refreshMs: config.lock.refreshMs } }
       : {}),
     ...(config.run.maxRunTimeMs !== undefined ? { maxRunTimeMs: config.run.maxRunTimeMs } : {}),
+    ...(options.fullScan ? { fullScan: true } : {}),
     databases: selected.map((d) => ({
       database: d.name,
       engine: d.engine,

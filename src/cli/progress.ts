@@ -4,6 +4,7 @@ import {
   fleetProgressQuery,
   type DatabaseProgressView,
   type FleetProgressView,
+  type TableStart,
 } from '../shared';
 
 export interface RunProgress {
@@ -64,6 +65,16 @@ export function loadNote(view: DatabaseProgressView, nowMs = Date.now()): string
   return notes.map((note) => `, ${note}`).join('');
 }
 
+/** `, started after 2026-05-17 08:48:06+00 ["500"]`: where an archive-only table's scan began. */
+export function startNote(start: TableStart | undefined): string {
+  if (!start) return '';
+  const full = start.fullScan ? ' (full scan, skipping rows already archived)' : '';
+  if (start.after)
+    return `, started after ${start.after.timestamp} ${JSON.stringify(start.after.key)}${full}`;
+  if (start.notBefore) return `, started at ${start.notBefore} (migrated watermark)`;
+  return `, started from the beginning${full}`;
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MB`;
 }
@@ -83,7 +94,7 @@ export function formatProgress(progress: RunProgress): string[] {
       const rate =
         t.status === 'running' ? `, ${t.rowsPerSecond} rows/s, at key ${JSON.stringify(t.currentKey)}` : '';
       lines.push(
-        `    ${t.table}: ${t.status}, ${t.batches} batches, ${t.rows} rows, ${megabytes(t.bytes)}${rate}`,
+        `    ${t.table}: ${t.status}, ${t.batches} batches, ${t.rows} rows, ${megabytes(t.bytes)}${rate}${startNote(t.start)}`,
       );
     }
   }

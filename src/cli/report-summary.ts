@@ -10,7 +10,9 @@ export function printReportSummary(report: FleetReport): void {
     for (const t of db.tables) {
       lines.push(
         `    ${t.table}: ${t.status} archived=${t.archived} deleted=${t.deleted} skippedChanged=${t.skippedChanged} ` +
-          `batches=${t.batches} bytes=${t.bytes}${t.error ? ` error: ${t.error}` : ''}` +
+          `batches=${t.batches} bytes=${t.bytes}` +
+          (t.alreadyArchived !== undefined ? ` alreadyArchived=${t.alreadyArchived}` : '') +
+          (t.error ? ` error: ${t.error}` : '') +
           (t.stopReason ? ` (stopped: ${t.stopReason} reached)` : ''),
       );
     }

@@ -225,7 +225,8 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
   },
   'databases[].tables[].batchSize': { description: 'Rows per batch: one S3 object, one delete transaction.' },
   'databases[].tables[].delete': {
-    description: '`false` archives without deleting; the watermark keeps rows from being archived twice.',
+    description:
+      '`false` archives without deleting; the watermark, the position of the last archived row in (timestamp, primary key) order, keeps rows from being archived twice (which rows a run covers: docs/archive-only.md).',
     example: 'delete: false',
   },
   'databases[].tables[].drift': {

@@ -138,7 +138,10 @@ export interface TableConfig {
   readonly where?: string;
   /** Rows per batch, 1 to 1,000,000; default 5000. */
   readonly batchSize: number;
-  /** False archives without deleting; the watermark keeps rows from being archived twice. Default true. */
+  /**
+   * False archives without deleting; the watermark (the last archived row's position) keeps rows from being
+   * archived twice. Default true.
+   */
   readonly delete: boolean;
   /** What a schema change since the last run does; default `warn`. */
   readonly drift: DriftPolicy;

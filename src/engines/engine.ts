@@ -4,6 +4,8 @@
  * TableInfo, whose names the adapter quotes itself.
  */
 
+import type { RowPosition } from '../shared/types';
+
 export type EngineKind = 'postgres' | 'mysql';
 
 export interface ColumnInfo {
@@ -44,10 +46,22 @@ export interface ExtractQuery {
   notBefore?: Date;
   /** Operator-trusted extra predicate from the configuration. */
   where?: string;
+  /**
+   * The scan's order. `key` (the default): primary-key order, resuming after `afterKey`; tables whose rows are
+   * deleted scan so. `timestamp`: (timestampColumn, primary key) order, resuming after `afterPosition`; archive-only
+   * tables scan so, which makes "the last archived row" a position that later rows (late ones included) sort after.
+   */
+  order?: ScanOrder;
+  /** `timestamp` order only: only rows whose (timestamp, primary key) sorts after this position. */
+  afterPosition?: RowPosition | null;
   /** Keyset position: only rows whose primary key sorts after this one; null for the first batch. */
   afterKey: string[] | null;
   limit: number;
 }
+
+export type ScanOrder = 'key' | 'timestamp';
+
+export type { RowPosition };
 
 /** A row as read for archiving, with the database's own fingerprint of the row at that moment. */
 export interface ExtractedRow {
@@ -82,7 +96,8 @@ export interface Engine {
   introspect(tableName: string): Promise<TableInfo>;
 
   /**
-   * Streams candidate rows with their fingerprints, in primary-key order, a chunk of rows at a time (one
+   * Streams candidate rows with their fingerprints, in the query's order (primary key, or timestamp then
+   * primary key), a chunk of rows at a time (one
    * fetch's worth: per-row awaits would cost more than the rows); never uses OFFSET. `eachRow` flattens it.
    */
   streamRows(query: ExtractQuery): AsyncIterable<ExtractedRow[]>;

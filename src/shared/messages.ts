@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { TableStart } from './types';
 
 /**
  * Signals and queries of the archive workflows. Pause takes effect at the next batch boundary: the batch in
@@ -18,6 +19,8 @@ export interface TableProgress {
   currentKey: string[] | null;
   /** Archived rows per second since the table started in this run. */
   rowsPerSecond: number;
+  /** Archive-only tables: where this run's scan started (after the last archived row, see TableStart). */
+  start?: TableStart;
   error?: string;
 }
 

@@ -47,6 +47,8 @@ export interface DatabaseInput {
   maxRunTimeMs?: number;
   /** Whether the namespace has the archiver's search attributes (FleetInput.searchAttributes). */
   searchAttributes?: boolean;
+  /** `archiver run --full-scan`: archive-only tables read their whole old range again (FleetInput.fullScan). */
+  fullScan?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export interface FleetInput {
     | 'heartbeatTimeoutMs'
     | 'maxRunTimeMs'
     | 'searchAttributes'
+    | 'fullScan'
   >[];
   concurrency: number;
   dryRun: boolean;
@@ -98,6 +101,34 @@ export interface FleetInput {
    * has them registered (the CLI checks): starting a workflow with an unknown search attribute fails.
    */
   searchAttributes?: boolean;
+  /**
+   * `archiver run --full-scan`: every archive-only table reads its whole old range again, archives the rows whose
+   * line the archive does not hold yet (late rows behind the watermark, rows changed since), skips the others, and
+   * moves the watermark to the end of the range. Tables whose rows are deleted scan their whole range anyway.
+   */
+  fullScan?: boolean;
+}
+
+/**
+ * A row's place in (timestamp, primary key) order, the order archive-only tables are scanned in: its timestamp
+ * and primary key in the database's own text form. The watermark of an archive-only table is the position of its
+ * last archived row; the next run archives the rows after it.
+ */
+export interface RowPosition {
+  timestamp: string;
+  key: string[];
+}
+
+/**
+ * Where an archive-only table's scan started (the report and `status`): after `after`, the last archived row; or,
+ * with no position yet, at `notBefore` (a watermark written by a version that kept only the previous cutoff);
+ * both null: from the start of the table.
+ */
+export interface TableStart {
+  after: RowPosition | null;
+  notBefore: string | null;
+  /** True for `archiver run --full-scan`: the whole old range was read again, rows already archived skipped. */
+  fullScan?: boolean;
 }
 
 export interface ArchiveBatchInput {
@@ -111,6 +142,23 @@ export interface ArchiveBatchInput {
   afterKey: string[] | null;
   /** Incremental lower bound for archive-only tables (from the watermark), or null. */
   notBeforeMs: number | null;
+  /**
+   * `timestamp`: archive-only tables scan in (timestamp, primary key) order after `after`; absent or `key`:
+   * primary-key order after `afterKey` (tables whose rows are deleted, and runs started by older versions).
+   */
+  order?: 'key' | 'timestamp';
+  /** `timestamp` order: the position of the last row archived before this batch, or null at the start. */
+  after?: RowPosition | null;
+  /** `--full-scan` (timestamp order only): rows whose line the archive already holds are read and skipped. */
+  fullScan?: boolean;
+}
+
+/** What a batch of a full scan read: its rows, those already in the archive, and the last one's position. */
+export interface BatchScan {
+  read: number;
+  alreadyArchived: number;
+  /** The last row read, archived now or before: the next batch reads after it. */
+  position: RowPosition;
 }
 
 /** What one archived batch left in S3; null when the table had no candidate rows left. */
@@ -123,6 +171,11 @@ export interface ArchivedBatch {
   lastKey: string[];
   /** Largest timestamp in the batch, in the database's text form. */
   maxTimestamp: string | null;
+  /**
+   * Batches of a full scan. With `rows: 0` every row read was archived before: no object was written (the
+   * data key and checksums are empty) and the batch number is not used.
+   */
+  scan?: BatchScan;
 }
 
 export interface BatchRef {
@@ -161,10 +214,14 @@ export interface TableReport {
   schemaDrift?: string[];
   /** How the incremental start point was found: archive-only tables use their watermark. */
   watermark?: WatermarkStatus;
+  /** Archive-only tables: where this run's scan started. */
+  start?: TableStart;
   archived: number;
   deleted: number;
   verified: number;
   skippedChanged: number;
+  /** `--full-scan`: rows read again and skipped, because the archive already held them as they are. */
+  alreadyArchived?: number;
   batches: number;
   bytes: number;
   durationMs: number;
@@ -191,11 +248,28 @@ export interface FleetReport {
   databases: DatabaseReport[];
 }
 
-export type WatermarkStatus = 'ok' | 'missing' | 'corrupt' | 'unused';
+/**
+ * `ok`: the scan started after the last archived row; `missing` or `corrupt`: from the start of the table;
+ * `migrated`: at the cutoff an older version's watermark kept (this run writes a position); `reset`: from the
+ * start, because the watermark was a position for another timestamp column; `unused`: a table whose rows are
+ * deleted, scanned from its start every run; `full-scan`: the whole old range was read again (`--full-scan`).
+ */
+export type WatermarkStatus = 'ok' | 'missing' | 'corrupt' | 'unused' | 'migrated' | 'reset' | 'full-scan';
 
 export interface TablePlan {
-  /** Archive-only tables: rows before this instant went into an earlier completed run. */
+  /**
+   * Archive-only tables whose watermark has no position yet (one written by an older version, which kept the
+   * previous run's cutoff): rows before this instant went into an earlier completed run.
+   */
   notBeforeMs: number | null;
+  /**
+   * Archive-only tables: the position of the last archived row; the scan archives the rows after it. Always
+   * present in plans of this version (null: no position); absent in plans an older version recorded in a
+   * workflow history, whose run then goes on in primary-key order as it started.
+   */
+  after?: RowPosition | null;
+  /** `--full-scan`: the whole old range is read again, and rows already in the archive are skipped. */
+  fullScan?: boolean;
   watermark: WatermarkStatus;
   drift: string[];
 }
@@ -206,8 +280,21 @@ export interface WatermarkInput {
   table: TableSpec;
   lastKey: string[] | null;
   lastTimestamp: string | null;
-  /** ISO instant: everything before it is archived (advanced only when a table's scan completes). */
+  /**
+   * The position of the last archived row (archive-only tables scanned in timestamp order); null when none has
+   * been archived yet. Absent from runs started by older versions, which keep `archivedBefore` alone.
+   */
+  position?: RowPosition | null;
+  /**
+   * ISO instant: with no position, the next run starts at it (rows before it were archived). Older versions
+   * advanced it to the run's cutoff when a scan completed; this version only carries a migrated one forward.
+   */
   archivedBefore: string | null;
+  /**
+   * A full scan (`--full-scan`) is under way: the next run goes on with it after `position`, still skipping rows
+   * the archive holds, until one reaches the end of the old range.
+   */
+  fullScan?: boolean;
   completed: boolean;
 }
 

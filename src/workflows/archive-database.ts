@@ -19,7 +19,7 @@ import {
   type TableReport,
 } from '../shared';
 import { archiveActivities, leaseActivities } from './activity-options';
-import { newTableCursor, planTable, runBatch, saveWatermark } from './archive-table';
+import { newTableCursor, planTable, runBatch, saveWatermark, scanOrder } from './archive-table';
 import {
   progressView,
   rowsSoFar,
@@ -45,6 +45,9 @@ async function dryRunTables(input: DatabaseInput): Promise<TableReport[]> {
         table,
         cutoffMs: input.startedAtMs - table.olderThanMs,
         notBeforeMs: plan.notBeforeMs,
+        ...(scanOrder(table, plan) === 'timestamp'
+          ? { order: 'timestamp', after: cursor.position ?? null }
+          : {}),
       });
       report.archived = rows;
       report.batches = Math.ceil(rows / table.batchSize);

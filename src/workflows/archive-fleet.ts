@@ -108,6 +108,7 @@ export async function archiveFleet(input: FleetInput): Promise<FleetReport> {
               heartbeatTimeoutMs: input.heartbeatTimeoutMs,
               ...(input.maxRunTimeMs !== undefined ? { maxRunTimeMs: input.maxRunTimeMs } : {}),
               ...(input.searchAttributes ? { searchAttributes: true } : {}),
+              ...(input.fullScan ? { fullScan: true } : {}),
             },
           ],
         });

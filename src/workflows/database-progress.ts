@@ -44,6 +44,7 @@ export function progressView(
       bytes: report?.bytes ?? 0,
       currentKey: running ? (state.cursor?.afterKey ?? null) : null,
       rowsPerSecond: running ? Math.round((report?.archived ?? 0) / elapsedS) : 0,
+      ...(report?.start ? { start: report.start } : {}),
       ...(report?.error ? { error: report.error } : {}),
     } as const;
   });

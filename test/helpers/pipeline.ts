@@ -26,6 +26,8 @@ export interface TestPipeline {
     databases?: string[];
     dryRun?: boolean;
     historyEventsLimit?: number;
+    fullScan?: boolean;
+    maxRunTimeMs?: number;
   }): Promise<{ workflowId: string; report: FleetReport }>;
   stop(): Promise<void>;
 }
@@ -60,8 +62,13 @@ export async function startPipeline(
     s3,
     async runFleet(options = {}) {
       const input = {
-        ...buildFleetInput(config, { databases: options.databases ?? [], dryRun: options.dryRun ?? false }),
+        ...buildFleetInput(config, {
+          databases: options.databases ?? [],
+          dryRun: options.dryRun ?? false,
+          fullScan: options.fullScan ?? false,
+        }),
         historyEventsLimit: options.historyEventsLimit,
+        ...(options.maxRunTimeMs !== undefined ? { maxRunTimeMs: options.maxRunTimeMs } : {}),
       };
       const workflowId = `${fleetWorkflowId(Date.now())}-${Math.random().toString(36).slice(2, 8)}`;
       const report = await client.workflow.execute<(i: typeof input) => Promise<FleetReport>>(

@@ -45,6 +45,10 @@ const ELSEWHERE: { command: string; test: string }[] = [
     command: 'npx archiver run --config archiver.yaml --max-run-time 2h --wait',
     test: 'test/integration/run-max-run-time-cli.test.ts',
   },
+  {
+    command: 'npx archiver run --config archiver.yaml --full-scan --wait',
+    test: 'test/integration/run-full-scan-cli.test.ts',
+  },
 ];
 
 const ROWS = 30_000;

@@ -20,6 +20,7 @@ interface RunOptions {
   json?: boolean;
   preflight: boolean;
   maxRunTime?: string;
+  fullScan?: boolean;
 }
 
 /** `--max-run-time 2h` in milliseconds; a UsageError (exit 2) names the flag when it is not a duration. */
@@ -52,12 +53,21 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
       '--max-run-time <duration>',
       'stop at a batch boundary once the run is this old (e.g. 2h); overrides run.maxRunTime',
     )
+    .option(
+      '--full-scan',
+      'archive-only tables: read the whole old range again and archive the rows not yet in the archive ' +
+        '(late rows behind the watermark, rows changed since); rows already archived are skipped',
+    )
     .option('--no-preflight', 'start without first checking that the databases and the bucket are reachable')
     .action(async (options: RunOptions) => {
       const maxRunTimeMs = maxRunTimeFlag(options.maxRunTime);
       const config = loadConfigForCli(options.config);
       const fleet = {
-        ...buildFleetInput(config, { databases: options.database, dryRun: options.dryRun ?? false }),
+        ...buildFleetInput(config, {
+          databases: options.database,
+          dryRun: options.dryRun ?? false,
+          fullScan: options.fullScan ?? false,
+        }),
         ...(maxRunTimeMs !== undefined ? { maxRunTimeMs } : {}),
       };
       const client = await connectClient(config.temporal);

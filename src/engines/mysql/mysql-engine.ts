@@ -19,7 +19,7 @@ import {
   integerKeyColumn,
   integerKeyLiteral,
   keysInSql,
-  predicateSql,
+  scanSql,
   qualifiedTable,
   quoteIdent,
   rowHashSql,
@@ -137,10 +137,10 @@ export class MysqlEngine implements Engine {
   }
 
   async countRows(query: Omit<ExtractQuery, 'afterKey' | 'limit'>): Promise<number> {
-    const predicate = predicateSql(query);
+    const scan = scanSql(query);
     const [rows] = await this.#pool.query(
-      `SELECT COUNT(*) AS n FROM ${qualifiedTable(query.table)} WHERE ${predicate.sql}`,
-      predicate.params,
+      `SELECT COUNT(*) AS n FROM ${qualifiedTable(query.table)} WHERE ${scan.where}`,
+      scan.params,
     );
     return Number((rows as { n: string }[])[0]?.n ?? 0);
   }

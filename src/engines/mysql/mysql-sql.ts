@@ -1,4 +1,4 @@
-import type { ColumnInfo, ExtractQuery, TableInfo } from '../engine';
+import type { ColumnInfo, ExtractQuery, RowPosition, TableInfo } from '../engine';
 import { selectExpression } from './mysql-columns';
 import { isBinaryColumn } from './mysql-values';
 
@@ -56,18 +56,41 @@ function keyColumns(table: TableInfo): ColumnInfo[] {
  * `(a, b) > (x, y)` written out as `a > x OR (a = x AND b > y)`: MariaDB does not turn a row-value comparison
  * into an index range, but it does use the expanded form.
  */
-export function keysetSql(table: TableInfo, afterKey: string[]): { sql: string; params: unknown[] } {
+function seekSql(
+  columns: readonly ColumnInfo[],
+  values: readonly string[],
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const columns = keyColumns(table);
   const disjuncts = columns.map((_, i) => {
     const terms = columns.slice(0, i + 1).map((column, j) => {
-      const param = keyParam(column, afterKey[j] ?? '');
+      const param = keyParam(column, values[j] ?? '');
       params.push(param.value);
       return `${quoteIdent(column.name)} ${j === i ? '>' : '='} ${param.sql}`;
     });
     return `(${terms.join(' AND ')})`;
   });
   return { sql: `(${disjuncts.join(' OR ')})`, params };
+}
+
+/** Rows whose primary key sorts after `afterKey`. */
+export function keysetSql(table: TableInfo, afterKey: string[]): { sql: string; params: unknown[] } {
+  return seekSql(keyColumns(table), afterKey);
+}
+
+/**
+ * Rows whose (timestamp, primary key) sorts after `position`. The leading `ts >= ?` repeats what the
+ * disjunction implies, as the range the optimizer reads from an index on the timestamp column (InnoDB's secondary
+ * indexes end with the primary key, so one on the timestamp alone is already in this order).
+ */
+export function positionSql(
+  table: TableInfo,
+  timestampColumn: string,
+  position: RowPosition,
+): { sql: string; params: unknown[] } {
+  const ts = table.columns.find((c) => c.name === timestampColumn);
+  if (!ts) throw new Error(`timestamp column ${timestampColumn} missing from ${table.qualifiedName}`);
+  const seek = seekSql([ts, ...keyColumns(table)], [position.timestamp, ...position.key]);
+  return { sql: `${quoteIdent(ts.name)} >= ? AND ${seek.sql}`, params: [position.timestamp, ...seek.params] };
 }
 
 const SIGNED_INTEGER = /^-?[0-9]{1,20}$/;
@@ -129,19 +152,32 @@ export function rowHashSql(table: TableInfo): string {
   return `MD5(CONCAT_WS(',', ${table.columns.map((c) => `QUOTE(${selectExpression(c)})`).join(', ')}))`;
 }
 
-export function selectBatchSql(query: ExtractQuery): { sql: string; params: unknown[] } {
+type ScanQuery = Omit<ExtractQuery, 'afterKey' | 'limit'> & { afterKey?: string[] | null };
+
+/** The candidate predicate with the scan's seek past its position, and the scan's ORDER BY list. */
+export function scanSql(query: ScanQuery): { where: string; params: unknown[]; order: string } {
   const { table } = query;
   const predicate = predicateSql(query);
   let where = predicate.sql;
   const params = [...predicate.params];
-  if (query.afterKey) {
-    const keyset = keysetSql(table, query.afterKey);
-    where += ` AND ${keyset.sql}`;
-    params.push(...keyset.params);
+  const byTimestamp = query.order === 'timestamp';
+  const seek = byTimestamp
+    ? query.afterPosition && positionSql(table, query.timestampColumn, query.afterPosition)
+    : query.afterKey && keysetSql(table, query.afterKey);
+  if (seek) {
+    where += ` AND ${seek.sql}`;
+    params.push(...seek.params);
   }
-  const order = table.primaryKey.map(quoteIdent).join(', ');
+  const order = (byTimestamp ? [query.timestampColumn, ...table.primaryKey] : table.primaryKey)
+    .map(quoteIdent)
+    .join(', ');
+  return { where, params, order };
+}
+
+export function selectBatchSql(query: ExtractQuery): { sql: string; params: unknown[] } {
+  const { where, params, order } = scanSql(query);
   const sql =
-    `SELECT ${rowHashSql(table)}, ${selectList(table)} FROM ${qualifiedTable(table)} ` +
+    `SELECT ${rowHashSql(query.table)}, ${selectList(query.table)} FROM ${qualifiedTable(query.table)} ` +
     `WHERE ${where} ORDER BY ${order} LIMIT ${Number(query.limit)}`;
   return { sql, params };
 }

@@ -18,7 +18,7 @@ import {
   guardedDeleteSql,
   keyColumns,
   keysInSql,
-  predicateSql,
+  scanSql,
   qualifiedTable,
   quoteIdent,
   selectBatchSql,
@@ -118,10 +118,10 @@ export class PostgresEngine implements Engine {
   }
 
   async countRows(query: Omit<ExtractQuery, 'afterKey' | 'limit'>): Promise<number> {
-    const predicate = predicateSql(query);
+    const scan = scanSql(query);
     const result = await this.#pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${qualifiedTable(query.table)} WHERE ${predicate.sql}`,
-      predicate.params,
+      `SELECT count(*) AS n FROM ${qualifiedTable(query.table)} WHERE ${scan.where}`,
+      scan.params,
     );
     return Number(result.rows[0]?.n ?? 0);
   }

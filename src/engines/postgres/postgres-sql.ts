@@ -47,9 +47,14 @@ export function rowHashSql(table: TableInfo, qualifier?: string): string {
   return `(${q}xmin::text || ':' || ${q}ctid::text)`;
 }
 
+/** A column's catalog type, for casting a text value to it. */
+function columnType(table: TableInfo, name: string): string {
+  return table.columns.find((c) => c.name === name)?.dataType ?? 'text';
+}
+
 /** The catalog types of the primary-key columns, in key order. */
 function keyTypes(table: TableInfo): string[] {
-  return table.primaryKey.map((name) => table.columns.find((c) => c.name === name)?.dataType ?? 'text');
+  return table.primaryKey.map((name) => columnType(table, name));
 }
 
 /**
@@ -81,24 +86,41 @@ export function guardedDeleteSql(table: TableInfo): string {
   );
 }
 
-export function selectBatchSql(query: ExtractQuery): { sql: string; params: unknown[] } {
+type ScanQuery = Omit<ExtractQuery, 'afterKey' | 'limit'> & { afterKey?: string[] | null };
+
+/** The candidate predicate with the scan's seek past its position, and the scan's ORDER BY list. */
+export function scanSql(query: ScanQuery): { where: string; params: unknown[]; order: string } {
   const { table } = query;
   const predicate = predicateSql(query);
   const params = [...predicate.params];
   let where = predicate.sql;
-  const pk = table.primaryKey.map(quoteIdent);
-  if (query.afterKey) {
-    // A row-value comparison is the keyset seek PostgreSQL can run as one index range scan.
-    const placeholders = query.afterKey.map((value) => {
+  const byTimestamp = query.order === 'timestamp';
+  const order = (byTimestamp ? [query.timestampColumn, ...table.primaryKey] : table.primaryKey).map(
+    quoteIdent,
+  );
+  const after = byTimestamp
+    ? query.afterPosition && [query.afterPosition.timestamp, ...query.afterPosition.key]
+    : query.afterKey;
+  if (after) {
+    // A row-value comparison is the keyset seek PostgreSQL can run as one index range scan. In timestamp order
+    // each value is cast to its column's own type: the timestamp's text form is compared as that type exactly
+    // (not as text, and not through timestamptz for a column without time zone).
+    const types = byTimestamp ? [columnType(table, query.timestampColumn), ...keyTypes(table)] : [];
+    const placeholders = after.map((value, i) => {
       params.push(value);
-      return `$${params.length}`;
+      return types[i] ? `$${params.length}::${types[i]}` : `$${params.length}`;
     });
-    where += ` AND (${pk.join(', ')}) > (${placeholders.join(', ')})`;
+    where += ` AND (${order.join(', ')}) > (${placeholders.join(', ')})`;
   }
+  return { where, params, order: order.join(', ') };
+}
+
+export function selectBatchSql(query: ExtractQuery): { sql: string; params: unknown[] } {
+  const { where, params, order } = scanSql(query);
   params.push(query.limit);
   const sql =
-    `SELECT ${rowHashSql(table)}, ${selectList(table)} FROM ${qualifiedTable(table)} WHERE ${where} ` +
-    `ORDER BY ${pk.join(', ')} LIMIT $${params.length}`;
+    `SELECT ${rowHashSql(query.table)}, ${selectList(query.table)} FROM ${qualifiedTable(query.table)} ` +
+    `WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`;
   return { sql, params };
 }
 

@@ -101,4 +101,56 @@ describe('MySQL batch SQL', () => {
   it('writes the cutoff in the DATETIME(6) literal form, in UTC', () => {
     expect(my.mysqlDateTime(new Date('2026-11-26T14:00:00.123Z'))).toBe('2026-11-26 14:00:00.123000');
   });
+
+  it('scans archive-only tables in (timestamp, key) order after a position, with the timestamp range first', () => {
+    const { sql, params } = my.selectBatchSql({
+      table: table('shop', ['tenant', 'id']),
+      timestampColumn: 'created_at',
+      cutoff,
+      order: 'timestamp',
+      afterPosition: { timestamp: '2025-06-01 10:00:00.000000', key: ['7', '42'] },
+      afterKey: ['ignored in timestamp order'],
+      limit: 500,
+    });
+    expect(sql).toContain(
+      '`created_at` < ? AND `created_at` >= ? AND ((`created_at` > ?) OR (`created_at` = ? AND `tenant` > ' +
+        'CAST(? AS UNSIGNED)) OR (`created_at` = ? AND `tenant` = CAST(? AS UNSIGNED) AND `id` > CAST(? AS SIGNED)))',
+    );
+    expect(sql).toContain('ORDER BY `created_at`, `tenant`, `id` LIMIT 500');
+    const ts = '2025-06-01 10:00:00.000000';
+    expect(params).toEqual(['2026-01-02 03:04:05.678000', ts, ts, ts, '7', ts, '7', '42']);
+  });
+});
+
+describe('PostgreSQL scan in timestamp order', () => {
+  it('seeks past (timestamp, key) with one row-value comparison, each value cast to its column type', () => {
+    const { sql, params } = pg.selectBatchSql({
+      table: table('public', ['tenant', 'id']),
+      timestampColumn: 'created_at',
+      cutoff,
+      order: 'timestamp',
+      afterPosition: { timestamp: '2025-06-01 10:00:00+00', key: ['7', '42'] },
+      afterKey: null,
+      limit: 10,
+    });
+    expect(sql).toContain(
+      `("created_at", "tenant", "id") > ($2::datetime(6), $3::bigint(20) unsigned, $4::int(11))`,
+    );
+    expect(sql).toContain(`ORDER BY "created_at", "tenant", "id" LIMIT $5`);
+    expect(params).toEqual(['2026-01-02T03:04:05.678Z', '2025-06-01 10:00:00+00', '7', '42', 10]);
+  });
+
+  it('reads the first batch of a table without a position in timestamp order, without a seek', () => {
+    const { sql } = pg.selectBatchSql({
+      table: table('public', ['id']),
+      timestampColumn: 'created_at',
+      cutoff,
+      order: 'timestamp',
+      afterPosition: null,
+      afterKey: null,
+      limit: 1,
+    });
+    expect(sql).not.toContain(') > (');
+    expect(sql).toContain('ORDER BY "created_at", "id"');
+  });
 });

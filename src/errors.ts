@@ -181,3 +181,18 @@ export class BucketNotFoundError extends ArchiverError {
     super(`S3 bucket ${bucket} does not exist; create it or fix storage.bucket.`, options);
   }
 }
+
+export class ConditionalWritesIgnoredError extends ArchiverError {
+  constructor(
+    readonly bucket: string,
+    readonly detail: string,
+  ) {
+    super(
+      `The object store behind storage.endpoint does not honour conditional writes (If-None-Match: *) in bucket ` +
+        `${bucket}: ${detail}. db-archiver writes every batch object once, so that no retried or stale attempt ` +
+        `can replace the archived copy of rows already deleted; it will not archive to a store that cannot ` +
+        `refuse an overwrite. Use AWS S3, a current MinIO, or another store that supports If-None-Match ` +
+        `on PutObject and CompleteMultipartUpload.`,
+    );
+  }
+}

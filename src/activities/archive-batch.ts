@@ -11,22 +11,24 @@ import {
 import { deterministicQueryErrorCode, type ExtractedRow } from '../engines';
 import {
   batchKeys,
+  getJson,
   headObject,
+  ObjectExistsError,
   ObjectUpload,
-  objectExists,
   putJson,
-  sidecarKeys,
   UploadResumeMismatchError,
   type BatchManifest,
   type BatchMeta,
   type UploadCheckpoint,
+  type UploadResult,
 } from '../storage';
-import { BatchAlreadyDeletedError, ChecksumMismatchError } from '../errors';
+import { ChecksumMismatchError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { ActivityDeps } from './deps';
 import { BatchDigest } from './batch-writer';
 import { resolveTable } from './resolve-table';
 import { ArchivedLinesCache, loadArchivedLines, type ArchivedLines } from './archived-lines';
+import { describeStandingObject, type BatchContents } from './standing-batch';
 
 const HEARTBEAT_EVERY_ROWS = 1000;
 const CHUNK_BYTES = 64 * 1024;
@@ -52,7 +54,9 @@ function isNoSuchUpload(error: unknown): boolean {
 /**
  * Streams one batch of candidate rows from the database cursor through SHA-256 and gzip into S3, writes the
  * manifest and metadata, and returns only after S3 reports the size and checksum that were sent. Rows never
- * leave the activity; a retry rewrites the same keys.
+ * leave the activity. Every object is written once (`If-None-Match: *`): keys are deterministic, and an attempt
+ * that finds another's object standing at its key (a retry after a crash, a stale attempt that outlived its
+ * heartbeat timeout, a workflow reset) leaves it as it is and describes the batch by what it holds.
  */
 export function createArchiveBatch(deps: ActivityDeps) {
   // One read of the archive per full-scanned table on this worker, shared by the table's batches.
@@ -121,6 +125,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       multipartThresholdBytes: deps.storage.multipartThresholdBytes,
       partSizeBytes: deps.storage.partSizeBytes,
       signal: context.cancellationSignal,
+      writeOnce: true,
       resume,
       onCheckpoint: (c) => {
         checkpoint = c;
@@ -157,7 +162,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       if (pending.length > 0) yield digest.write(pending);
     }
 
-    let uploaded;
+    let uploaded: UploadResult | null;
     // An early heartbeat lets a cancellation reach even a batch too small for the per-1,000-rows heartbeat.
     // It carries the checkpoint along: details replace the previous ones, and a retry that fails before its first
     // part must still leave the next retry the upload to resume.
@@ -173,15 +178,43 @@ export function createArchiveBatch(deps: ActivityDeps) {
       if (read === 0) return null;
       // Every row read was archived before: nothing to write, and the scan goes on after the last one.
       if (digest.rows === 0) return skippedBatch(read, lastRead!);
-      // Keys are deterministic, so a workflow reset to before this batch's delete would archive other rows (or
-      // the same rows, changed) over the object that holds the rows its delete removed; so would an attempt
-      // that outlived its heartbeat timeout while a later attempt's batch was deleted. Checked right before the
-      // object becomes visible (parts uploaded so far replace nothing), which leaves the smallest window.
-      if (await objectExists(deps.s3, deps.storage.bucket, sidecarKeys(keys.data).deleted)) {
-        throw new BatchAlreadyDeletedError(keys.data, input.batchSeq);
-      }
       uploaded = await upload.finish();
     } catch (error) {
+      // Another attempt's object stands at the key (the upload of this one was refused, and its parts aborted):
+      // it may hold the only copy of rows already deleted, so it stays as it is; described below.
+      if (error instanceof ObjectExistsError) {
+        uploaded = null;
+        context.heartbeat({ rows: digest.rows } satisfies ArchiveHeartbeat);
+      } else {
+        await dropUnlessResumable(error);
+        throw error;
+      }
+    }
+    const sha256 = digest.sha256();
+    let contents: BatchContents;
+    if (uploaded) {
+      const stored = await headObject(deps.s3, deps.storage.bucket, keys.data);
+      if (stored.size !== uploaded.size || stored.checksumSha256 !== uploaded.checksumSha256) {
+        throw new ChecksumMismatchError(
+          keys.data,
+          uploaded.checksumSha256,
+          stored.checksumSha256 ?? `none (size ${stored.size})`,
+        );
+      }
+      contents = {
+        digest,
+        sha256,
+        compressedBytes: uploaded.size,
+        s3ChecksumSha256: uploaded.checksumSha256,
+      };
+    } else {
+      const standing = await describeStandingObject(deps, keys, input.batchSeq, table, digest);
+      if ('sealed' in standing) return batchOf(standing.sealed);
+      contents = standing.contents;
+    }
+    return batchOf(await seal(contents));
+
+    async function dropUnlessResumable(error: unknown): Promise<void> {
       // Keep the upload for the retry after a passing failure; drop it when the run stops, the failure is
       // final, or the parts no longer match (the rows changed): then the retry starts the object afresh.
       // A cancellation is the run stopping only when it was asked for: an attempt that timed out (its heartbeats
@@ -195,68 +228,65 @@ export function createArchiveBatch(deps: ActivityDeps) {
         await upload.abort();
         context.heartbeat({ rows: 0 } satisfies ArchiveHeartbeat);
       }
-      throw error;
     }
 
-    const stored = await headObject(deps.s3, deps.storage.bucket, keys.data);
-    if (stored.size !== uploaded.size || stored.checksumSha256 !== uploaded.checksumSha256) {
-      throw new ChecksumMismatchError(
-        keys.data,
-        uploaded.checksumSha256,
-        stored.checksumSha256 ?? `none (size ${stored.size})`,
-      );
+    /**
+     * Writes the manifest, then the meta, each once: one another attempt wrote first describes the same object
+     * (the object is written once, and every manifest and meta is made from its bytes), and stands. The batch is
+     * what the standing meta says.
+     */
+    async function seal({ digest: rows, sha256, compressedBytes, s3ChecksumSha256 }: BatchContents) {
+      const manifest: BatchManifest = {
+        version: 1,
+        table: table.qualifiedName,
+        primaryKey: table.primaryKey,
+        keys: rows.keys,
+        lineSha256: rows.lineSha256,
+        rowHash: rows.rowHash,
+      };
+      const once = { cache: deps.sidecars, writeOnce: true };
+      await putJson(deps.s3, deps.storage.bucket, keys.manifest, manifest, { ...once, compact: true });
+      const meta: BatchMeta = {
+        version: 1,
+        engine: engine.kind,
+        database: input.database,
+        table: table.qualifiedName,
+        runId: input.runId,
+        batch: input.batchSeq,
+        dataKey: keys.data,
+        manifestKey: keys.manifest,
+        rowCount: rows.rows,
+        sha256,
+        compressedBytes,
+        s3ChecksumSha256,
+        cutoff: new Date(input.cutoffMs).toISOString(),
+        timestampColumn: input.table.timestampColumn,
+        minTimestamp: rows.minTimestamp,
+        maxTimestamp: rows.maxTimestamp,
+        firstKey: rows.keys[0]!,
+        lastKey: rows.keys[rows.keys.length - 1]!,
+        columns: table.columns,
+        primaryKey: table.primaryKey,
+        indexes: table.indexes,
+        toolVersion: TOOL_VERSION,
+        createdAt: new Date().toISOString(),
+      };
+      if (await putJson(deps.s3, deps.storage.bucket, keys.meta, meta, once)) return meta;
+      return getJson<BatchMeta>(deps.s3, deps.storage.bucket, keys.meta);
     }
-    const sha256 = digest.sha256();
-    const manifest: BatchManifest = {
-      version: 1,
-      table: table.qualifiedName,
-      primaryKey: table.primaryKey,
-      keys: digest.keys,
-      lineSha256: digest.lineSha256,
-      rowHash: digest.rowHash,
-    };
-    await putJson(deps.s3, deps.storage.bucket, keys.manifest, manifest, {
-      compact: true,
-      cache: deps.sidecars,
-    });
-    const firstKey = digest.keys[0]!;
-    const lastKey = digest.keys[digest.keys.length - 1]!;
-    const meta: BatchMeta = {
-      version: 1,
-      engine: engine.kind,
-      database: input.database,
-      table: table.qualifiedName,
-      runId: input.runId,
-      batch: input.batchSeq,
-      dataKey: keys.data,
-      manifestKey: keys.manifest,
-      rowCount: digest.rows,
-      sha256,
-      compressedBytes: uploaded.size,
-      s3ChecksumSha256: uploaded.checksumSha256,
-      cutoff: new Date(input.cutoffMs).toISOString(),
-      timestampColumn: input.table.timestampColumn,
-      minTimestamp: digest.minTimestamp,
-      maxTimestamp: digest.maxTimestamp,
-      firstKey,
-      lastKey,
-      columns: table.columns,
-      primaryKey: table.primaryKey,
-      indexes: table.indexes,
-      toolVersion: TOOL_VERSION,
-      createdAt: new Date().toISOString(),
-    };
-    await putJson(deps.s3, deps.storage.bucket, keys.meta, meta, { cache: deps.sidecars });
-    return {
-      rows: digest.rows,
-      dataKey: keys.data,
-      sha256,
-      compressedBytes: uploaded.size,
-      firstKey,
-      lastKey,
-      maxTimestamp: digest.maxTimestamp,
-      ...(archived ? { scan: scanOf(read, lastRead!) } : {}),
-    };
+
+    function batchOf(meta: BatchMeta): ArchivedBatch {
+      return {
+        rows: meta.rowCount,
+        dataKey: meta.dataKey,
+        sha256: meta.sha256,
+        compressedBytes: meta.compressedBytes,
+        firstKey: meta.firstKey,
+        lastKey: meta.lastKey,
+        maxTimestamp: meta.maxTimestamp,
+        ...(archived ? { scan: scanOf(read, lastRead!) } : {}),
+      };
+    }
 
     function scanOf(rows: number, last: ExtractedRow): BatchScan {
       const timestamp = last.row[input.table.timestampColumn];

@@ -32,6 +32,12 @@ export class BatchDigest {
     // The one-shot hash costs half of a Hash object per line.
     const lineSha256 = hash('sha256', line, 'hex');
     if (skip?.(lineSha256)) return null;
+    this.record(lineSha256, row, rowHash);
+    return line + '\n';
+  }
+
+  /** Records a row whose line is already written (hashed as `lineSha256`): an object another attempt wrote. */
+  record(lineSha256: string, row: ExtractedRow['row'], rowHash: string): void {
     this.lineSha256.push(lineSha256);
     this.rowHash.push(rowHash);
     this.keys.push(this.table.primaryKey.map((k) => row[k] ?? ''));
@@ -43,7 +49,6 @@ export class BatchDigest {
       if (this.maxTimestamp === null || compareTimestampText(ts, this.maxTimestamp) > 0)
         this.maxTimestamp = ts;
     }
-    return line + '\n';
   }
 
   /** Takes a run of lines returned by `add`, in order, and returns them as the bytes of the object. */

@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { abortStaleUploads } from '../storage';
+import { abortStaleUploads, probeConditionalWrites } from '../storage';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -8,9 +8,20 @@ import type { ActivityDeps } from './deps';
  */
 export const STALE_UPLOAD_AGE_MS = 24 * 60 * 60 * 1000;
 
-/** At the start of every run: aborts multipart uploads under the prefix that were left behind by crashes. */
+/**
+ * At the start of every run, on the worker (whose S3 settings the batches use): checks once per worker that the
+ * object store refuses overwrites, which every batch object relies on (ConditionalWritesIgnoredError fails the
+ * run before anything is archived), then aborts multipart uploads under the prefix that crashes left behind.
+ */
 export function createCleanupStaleUploads(deps: ActivityDeps) {
+  let writeOnceChecked: Promise<void> | undefined;
   return async function cleanupStaleUploads(): Promise<number> {
+    writeOnceChecked ??= probeConditionalWrites(deps.s3, deps.storage.bucket, deps.storage.prefix);
+    // A failed check (the store down for a moment, or refusing) is made again by the next run or retry.
+    await writeOnceChecked.catch((error: unknown) => {
+      writeOnceChecked = undefined;
+      throw error;
+    });
     const aborted = await abortStaleUploads(deps.s3, {
       bucket: deps.storage.bucket,
       prefix: deps.storage.prefix,

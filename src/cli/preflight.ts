@@ -2,7 +2,8 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import { redactUrl } from '../config/redact';
 import { createEngine } from '../engines';
-import { createS3Client } from '../storage';
+import { ConditionalWritesIgnoredError } from '../errors';
+import { createS3Client, probeConditionalWrites } from '../storage';
 
 /**
  * Errors that only concern one table: the run reports them for that table and goes on with the others, so they
@@ -28,9 +29,10 @@ function describe(error: unknown): string {
 
 /**
  * Before a run starts: can this machine reach every selected database (connect, log in, read the catalog) and
- * the bucket? A run would otherwise start and retry an unreachable database for many minutes (as it should
- * when a server goes away in the middle of a run) before the table fails. Returns one line per problem, each
- * naming the configuration key; nothing is changed anywhere.
+ * the bucket, and does the store refuse to overwrite an object (batch objects are written once)? A run would
+ * otherwise start and retry an unreachable database for many minutes (as it should when a server goes away in
+ * the middle of a run) before the table fails. Returns one line per problem, each naming the configuration key;
+ * nothing is changed anywhere but the few bytes of the write-once probe object (storage/write-once-probe.ts).
  */
 export async function preflight(config: Config, selected: readonly string[]): Promise<string[]> {
   const problems: string[] = [];
@@ -56,13 +58,17 @@ export async function preflight(config: Config, selected: readonly string[]): Pr
         abortSignal: AbortSignal.timeout(15_000),
       })
       .then(
+        // Batch objects are written once: a store that would let a stale attempt overwrite one is refused here.
+        () => probeConditionalWrites(s3, config.storage.bucket, config.storage.prefix),
+      )
+      .then(
         () => undefined,
         (error: unknown) => {
           const where = config.storage.endpoint ?? `AWS S3, region ${config.storage.region}`;
           const missing = (error as { name?: string }).name === 'NotFound';
-          problems.push(
-            `storage.bucket (${config.storage.bucket} at ${where}): ${missing ? 'the bucket does not exist' : describe(error)}`,
-          );
+          const problem = missing ? 'the bucket does not exist' : describe(error);
+          const key = error instanceof ConditionalWritesIgnoredError ? 'storage.endpoint' : 'storage.bucket';
+          problems.push(`${key} (${config.storage.bucket} at ${where}): ${problem}`);
         },
       )
       .finally(() => s3.destroy()),

@@ -31,6 +31,7 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'SchemaDriftError',
   'TimestampColumnTypeError',
   'BucketNotFoundError',
+  'ConditionalWritesIgnoredError',
   // Not LeaseLostError: a lease lost for a moment (the lock backend restarted, its session was killed) is taken
   // again by the holder's retry, and the delete, which checks the lease under its row locks, waits for that.
   'LeaseHeldError',

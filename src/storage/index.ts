@@ -11,7 +11,10 @@ export {
   sha256Hex,
 } from './objects';
 export { SidecarCache } from './sidecar-cache';
+export { probeConditionalWrites } from './write-once-probe';
 export {
+  isPreconditionFailed,
+  ObjectExistsError,
   ObjectUpload,
   UploadResumeMismatchError,
   type UploadCheckpoint,

@@ -5,7 +5,8 @@
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.meta.json     schema, counts, checksums
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.deleted.json  which keys the delete removed
  *   {prefix}/_runs/{runId}/report.json                                        the fleet report
- * Keys are a pure function of (run, table, batch) so a retried batch overwrites its own objects.
+ * Keys are a pure function of (run, table, batch), so a retried batch finds its own objects; batch objects are
+ * written once (If-None-Match), so no attempt replaces another's (docs/s3-layout.md, "Written once").
  */
 
 function join(...parts: string[]): string {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { SidecarCache } from './sidecar-cache';
+import { isPreconditionFailed, ObjectExistsError } from './upload';
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -14,6 +15,7 @@ export function sha256Hex(data: Buffer | string): string {
 
 /**
  * Uploads one object with S3's own SHA-256 checksum header, so the server rejects a body damaged in transit.
+ * `writeOnce` creates it only where no object stands (`If-None-Match: *`), else throws ObjectExistsError.
  */
 export async function putObject(
   s3: S3Client,
@@ -21,17 +23,24 @@ export async function putObject(
   key: string,
   body: Buffer,
   contentType: string,
+  options: { writeOnce?: boolean } = {},
 ): Promise<string> {
   const checksum = createHash('sha256').update(body).digest('base64');
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: body,
-      ContentType: contentType,
-      ChecksumSHA256: checksum,
-    }),
-  );
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ChecksumSHA256: checksum,
+        ...(options.writeOnce ? { IfNoneMatch: '*' } : {}),
+      }),
+    );
+  } catch (error) {
+    if (options.writeOnce && isPreconditionFailed(error)) throw new ObjectExistsError(key);
+    throw error;
+  }
   return checksum;
 }
 
@@ -81,21 +90,29 @@ export async function getJsonIfExists<T>(
 /**
  * Writes a JSON document, indented for people to read; `compact` writes it on one line, for the per-row lists of
  * manifests and deletion records, which indentation makes several times larger to write, read and parse. With a
- * cache, the document is kept for `getJson`: callers must not change `value` afterwards.
+ * cache, the document is kept for `getJson`: callers must not change `value` afterwards. With `writeOnce` the
+ * document is created only where none stands: then the result is false when one did (left as it was).
  */
 export async function putJson(
   s3: S3Client,
   bucket: string,
   key: string,
   value: unknown,
-  options: { compact?: boolean; cache?: SidecarCache | undefined } = {},
-): Promise<void> {
+  options: { compact?: boolean; cache?: SidecarCache | undefined; writeOnce?: boolean } = {},
+): Promise<boolean> {
   const text = options.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2);
   const body = Buffer.from(text + '\n');
   // Forgotten first: should the upload fail, an older cached version must not outlive the attempt.
   options.cache?.forget(key);
-  const checksum = await putObject(s3, bucket, key, body, 'application/json');
+  let checksum: string;
+  try {
+    checksum = await putObject(s3, bucket, key, body, 'application/json', options);
+  } catch (error) {
+    if (error instanceof ObjectExistsError) return false;
+    throw error;
+  }
   options.cache?.remember(key, value, checksum, body.length);
+  return true;
 }
 
 /** Size and stored SHA-256 (base64) of an object, as S3 reports them. */

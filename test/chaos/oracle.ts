@@ -13,7 +13,6 @@ import { createHash } from 'node:crypto';
 import { eachRow, type Engine, type TableInfo } from '../../src/engines';
 import { readObjectLines } from '../../src/activities/read-lines';
 import {
-  getJson,
   getJsonIfExists,
   sidecarKeys,
   type BatchManifest,
@@ -116,9 +115,15 @@ export async function checkNothingLost(input: OracleInput): Promise<OracleVerdic
   const damagedObjects: string[] = [];
   for (const dataKey of await dataKeys(input.s3, input.bucket, input.tablePrefix)) {
     const sidecars = sidecarKeys(dataKey);
-    const meta = await getJson<BatchMeta>(input.s3, input.bucket, sidecars.meta);
-    const manifest = await getJson<BatchManifest>(input.s3, input.bucket, sidecars.manifest);
     const record = await getJsonIfExists<DeletionRecord>(input.s3, input.bucket, sidecars.deleted);
+    const meta = await getJsonIfExists<BatchMeta>(input.s3, input.bucket, sidecars.meta);
+    const manifest = await getJsonIfExists<BatchManifest>(input.s3, input.bucket, sidecars.manifest);
+    if (!meta || !manifest) {
+      // An object whose attempt stopped before its meta (a run cancelled or failed mid-batch) is no batch:
+      // nothing was deleted from it. One with a deletion record but no meta would be damage.
+      if (record) damagedObjects.push(dataKey);
+      continue;
+    }
     const lineHashes: string[] = [];
     const read = await readObjectLines(input.s3, input.bucket, dataKey, meta.sha256, (line) => {
       lineHashes.push(createHash('sha256').update(line, 'utf8').digest('hex'));

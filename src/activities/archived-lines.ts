@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { getJson, tableRunsPrefix, type BatchManifest } from '../storage';
+import { DATA_SUFFIX_PATTERN, getJson, isDataKey, tableRunsPrefix, type BatchManifest } from '../storage';
 import type { ActivityDeps } from './deps';
 import { mapLimited } from './map-limited';
 
@@ -102,8 +102,10 @@ function sortBucket(records: Buffer, from: number, to: number): void {
   items.forEach((item, k) => item.copy(records, (from + k) * RECORD));
 }
 
-/** The objects of one batch, by suffix. */
-const BATCH_OBJECT = /^(.*\/runs\/([^/]+)\/batch-\d+)\.(jsonl\.gz|manifest\.json|meta\.json)$/;
+/** The objects of one batch, by suffix: a data object (either compression), the manifest, the metadata. */
+const BATCH_OBJECT = new RegExp(
+  `^(.*\\/runs\\/([^/]+)\\/batch-\\d+)(${DATA_SUFFIX_PATTERN}|\\.manifest\\.json|\\.meta\\.json)$`,
+);
 
 export interface ArchivedLinesSource {
   database: string;
@@ -139,7 +141,7 @@ export async function loadArchivedLines(
       if (!match || match[2] === source.runId) continue;
       const base = match[1]!;
       const seen = parts.get(base) ?? new Set<string>();
-      seen.add(match[3]!);
+      seen.add(isDataKey(match[0]) ? 'data' : match[3]!);
       parts.set(base, seen);
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

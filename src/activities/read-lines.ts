@@ -2,15 +2,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { ChecksumMismatchError } from '../errors';
-import { headObject, type BatchMeta } from '../storage';
-
-/** An error raised by zlib itself (corrupt or truncated gzip data), as opposed to one from the download. */
-function isZlibError(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
-}
+import { createDecompressor, headObject, isDecompressionError, type BatchMeta } from '../storage';
 
 /**
  * Checks that S3 still holds the data object exactly as it was uploaded: same size, same S3 SHA-256 checksum.
@@ -28,7 +21,7 @@ export async function assertStoredAsUploaded(s3: S3Client, bucket: string, meta:
 }
 
 /**
- * Streams a gzip JSON Lines object from S3, handing each line to `onLine`, and returns the SHA-256 of the
+ * Streams a compressed JSON Lines object (gzip or zstd, by its key) from S3, handing each line to `onLine`, and returns the SHA-256 of the
  * uncompressed bytes and the line count. The object is never held whole in memory. The hash is taken over the
  * decompressed bytes as they come, and lines are found by scanning the bytes for newlines; only the lines
  * `wanted` accepts (all by default) are decoded and passed on, so checking a sample of a batch costs little more
@@ -60,7 +53,7 @@ export async function readObjectLines(
     index += 1;
   };
   try {
-    await pipeline(body, createGunzip(), async (decompressed: AsyncIterable<Buffer>) => {
+    await pipeline(body, createDecompressor(key), async (decompressed: AsyncIterable<Buffer>) => {
       for await (const chunk of decompressed) {
         hash.update(chunk);
         let start = 0;
@@ -77,9 +70,9 @@ export async function readObjectLines(
       }
     });
   } catch (error) {
-    // Only zlib's own errors say the bytes are damaged. A download cut short (a reset or cut network, a timeout)
-    // surfaces as the response's error, which the gunzip stream is destroyed with: that one is retried.
-    if (!isZlibError(error)) throw error;
+    // Only the decompressor's own errors say the bytes are damaged. A download cut short (a reset or cut network,
+    // a timeout) surfaces as the response's error, which the decompressor is destroyed with: that one is retried.
+    if (!isDecompressionError(error)) throw error;
     throw new ChecksumMismatchError(key, expectedSha256, `unreadable (${(error as Error).message})`);
   }
   // A last line without its newline still counts, as it would for any line reader.

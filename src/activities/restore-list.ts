@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { BatchDescriptor, ListBatchesInput, ListBatchesResult, SkippedObject } from '../shared/restore';
 import {
   getJsonIfExists,
+  isDataKey,
   sidecarKeys,
   tablePrefix,
   tableRunsPrefix,
@@ -78,6 +79,15 @@ async function describeBatch(
       reason: 'no metadata: its archive step never finished, so none of its rows were deleted',
     };
   }
+  // The metadata is written last and names the data object of the attempt that finished; an object of the
+  // other compression beside it is what an earlier attempt left when the compression changed between the two.
+  if (meta.dataKey !== dataKey) {
+    return {
+      dataKey,
+      status: 'incomplete',
+      reason: `a leftover of an earlier attempt: the batch's metadata names ${meta.dataKey}`,
+    };
+  }
   if (!batchOverlaps(meta.minTimestamp, meta.maxTimestamp, from, to)) {
     return {
       dataKey,
@@ -111,7 +121,7 @@ export function createListArchivedBatches(deps: ActivityDeps) {
         ContinuationToken: input.continuationToken,
       }),
     );
-    const dataKeys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith('.jsonl.gz'));
+    const dataKeys = (listed.Contents ?? []).map((o) => o.Key!).filter(isDataKey);
     const from = input.from ? timestampMicros(input.from) : null;
     const to = input.to ? timestampMicros(input.to) : null;
     const batches: BatchDescriptor[] = [];

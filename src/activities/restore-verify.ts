@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import type { BatchMeta } from '../storage';
+import { compressionOfKey, decompressSync, type BatchMeta } from '../storage';
 import { ChecksumMismatchError } from '../errors';
 
 /** A multipart object's S3 checksum is a checksum of its parts' checksums, written `…-N`. */
@@ -29,9 +28,13 @@ export function verifyArchivedObject(
   }
   let uncompressed: Buffer;
   try {
-    uncompressed = gunzipSync(compressed);
+    uncompressed = decompressSync(key, compressed);
   } catch (error) {
-    throw new ChecksumMismatchError(key, meta.sha256, `unreadable gzip (${(error as Error).message})`);
+    throw new ChecksumMismatchError(
+      key,
+      meta.sha256,
+      `unreadable ${compressionOfKey(key)} (${(error as Error).message})`,
+    );
   }
   const actual = createHash('sha256').update(uncompressed).digest('hex');
   if (actual !== meta.sha256) throw new ChecksumMismatchError(key, meta.sha256, actual);

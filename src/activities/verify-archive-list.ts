@@ -1,12 +1,15 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { ListBatchesToVerifyInput, ListBatchesToVerifyResult } from '../shared/verify';
-import { tableRunsPrefix } from '../storage';
+import { DATA_SUFFIX_PATTERN, tableRunsPrefix } from '../storage';
 import type { ActivityDeps } from './deps';
 
-/** The objects of one batch, by suffix; anything else under `runs/` is not part of the layout and ignored. */
-const BATCH_OBJECT = /^(.*\/batch-\d+)\.(?:jsonl\.gz|manifest\.json|meta\.json|deleted\.json)$/;
-
-const dataKeyOf = (base: string) => `${base}.jsonl.gz`;
+/**
+ * The objects of one batch, by suffix (group 2 is a data object's); anything else under `runs/` is not part of
+ * the layout and ignored.
+ */
+const BATCH_OBJECT = new RegExp(
+  `^(.*\\/batch-\\d+)(?:(${DATA_SUFFIX_PATTERN})|\\.manifest\\.json|\\.meta\\.json|\\.deleted\\.json)$`,
+);
 
 /**
  * Lists one page of a table's archived batches for `archiver verify`: up to `limit` batches, each named by its
@@ -25,6 +28,7 @@ export function createListBatchesToVerify(deps: ActivityDeps) {
     const prefix = tableRunsPrefix(storage.prefix, input.database, input.table) + '/';
     const bases: string[] = [];
     const lastKeyOf = new Map<string, string>();
+    const dataKeysOf = new Map<string, string[]>();
     let token: string | undefined;
     const limit = Math.max(1, input.limit);
     let more = true;
@@ -41,17 +45,23 @@ export function createListBatchesToVerify(deps: ActivityDeps) {
         }),
       );
       for (const key of (page.Contents ?? []).map((o) => o.Key!)) {
-        const base = BATCH_OBJECT.exec(key)?.[1];
-        if (base === undefined) continue;
+        const match = BATCH_OBJECT.exec(key);
+        if (match === null) continue;
+        const base = match[1]!;
         if (!lastKeyOf.has(base)) bases.push(base);
         lastKeyOf.set(base, key);
+        if (match[2] !== undefined) dataKeysOf.set(base, [...(dataKeysOf.get(base) ?? []), key]);
       }
       token = page.NextContinuationToken;
       more = page.IsTruncated === true && token !== undefined;
     }
     // Seeing a key of the batch after the last one returned proves that one complete (keys are adjacent).
-    if (bases.length <= limit) return { dataKeys: bases.map(dataKeyOf), startAfter: null };
+    // A batch whose data object is gone is named by the gzip key; its metadata's own dataKey is reported beside it.
+    // A data object of each compression (a retry after the compression changed) lists both, and the one the
+    // metadata does not name is reported.
+    const dataKeysOfPage = (page: string[]) => page.flatMap((b) => dataKeysOf.get(b) ?? [`${b}.jsonl.gz`]);
+    if (bases.length <= limit) return { dataKeys: dataKeysOfPage(bases), startAfter: null };
     const page = bases.slice(0, limit);
-    return { dataKeys: page.map(dataKeyOf), startAfter: lastKeyOf.get(page[page.length - 1]!)! };
+    return { dataKeys: dataKeysOfPage(page), startAfter: lastKeyOf.get(page[page.length - 1]!)! };
   };
 }

@@ -3,16 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
-
-/**
- * zlib's own errors (`Z_DATA_ERROR`, `Z_BUF_ERROR` for a truncated stream, …). A failed download also reaches
- * the gunzip stream, destroyed with the download's error, so where the error surfaced says nothing.
- */
-function isZlibError(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
-}
+import { createDecompressor, isDecompressionError } from '../storage';
 
 export type ReadOutcome =
   | { status: 'missing' }
@@ -22,7 +13,7 @@ export type ReadOutcome =
   | { status: 'read'; sha256: string; lines: number };
 
 /**
- * Streams a gzip JSON Lines object from S3 and hands each line (without its newline) to `onLine`; the object is
+ * Streams a compressed JSON Lines object (gzip or zstd, by its key) from S3 and hands each line (without its newline) to `onLine`; the object is
  * never held whole. Unlike readObjectLines it tells damage apart from trouble reaching S3: a body that does not
  * decompress is an outcome to report, while a failed or cut-off download is thrown, so the activity is retried.
  * The SHA-256 is taken over the decompressed bytes as they are, so a missing final newline changes it too.
@@ -43,13 +34,13 @@ export async function readArchiveLines(
     if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return { status: 'missing' };
     throw error;
   }
-  const gunzip = createGunzip();
+  const decompressor = createDecompressor(key);
   const hash = createHash('sha256');
   const decoder = new StringDecoder('utf8');
   let lines = 0;
   let rest = '';
   try {
-    await pipeline(body, gunzip, async (source: AsyncIterable<Buffer>) => {
+    await pipeline(body, decompressor, async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) {
         hash.update(chunk);
         const parts = (rest + decoder.write(chunk)).split('\n');
@@ -60,7 +51,7 @@ export async function readArchiveLines(
       if (rest.length > 0) onLine(rest, lines++);
     });
   } catch (error) {
-    if (isZlibError(error)) return { status: 'unreadable', reason: (error as Error).message, lines };
+    if (isDecompressionError(error)) return { status: 'unreadable', reason: (error as Error).message, lines };
     throw error;
   }
   return { status: 'read', sha256: hash.digest('hex'), lines };

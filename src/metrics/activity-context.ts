@@ -1,7 +1,10 @@
+import { DATA_SUFFIX_PATTERN } from '../storage/compression';
+
 /**
  * Which database, table, run and batch an activity works on, read from its input. Activities take one input
  * object; the batch activities name the run and batch directly (archiveBatch) or through the data object's key
- * (deleteBatch, verifyBatch, restoreBatch: `…/{table}/runs/{runId}/batch-{seq}.jsonl.gz`, see src/storage/keys.ts).
+ * (deleteBatch, verifyBatch, restoreBatch: `…/{table}/runs/{runId}/batch-{seq}.jsonl.gz` or `.jsonl.zst`, see
+ * src/storage/keys.ts).
  */
 export interface ActivityContext {
   database?: string;
@@ -12,7 +15,7 @@ export interface ActivityContext {
   batch?: number;
 }
 
-const DATA_KEY = /(?:^|\/)([^/]+)\/runs\/([^/]+)\/batch-(\d+)\.jsonl\.gz$/;
+const DATA_KEY = new RegExp(`(?:^|/)([^/]+)/runs/([^/]+)/batch-(\\d+)${DATA_SUFFIX_PATTERN}$`);
 
 export function activityContext(args: readonly unknown[]): ActivityContext {
   const input = args[0];

@@ -1,3 +1,5 @@
+import type { Compression } from './compression';
+
 /**
  * The JSON documents written beside each data object. They are an interface for people and tools that read
  * archives without db-archiver (docs/s3-layout.md): change them only by adding fields or raising `version`.
@@ -24,8 +26,10 @@ export interface BatchMeta {
   rowCount: number;
   /** SHA-256 (hex) of the uncompressed JSON Lines bytes. */
   sha256: string;
-  /** Size of the gzip object in S3. */
+  /** Size of the compressed object in S3. */
   compressedBytes: number;
+  /** How the data object is compressed (its key's suffix says the same); absent in archives from before zstd: gzip. */
+  compression?: Compression;
   /** S3's own SHA-256 checksum of the stored object (base64; `…-N` for a multipart object). */
   s3ChecksumSha256: string;
   /** Rows were archived when their timestamp was before this instant (ISO 8601, UTC). */

@@ -1,4 +1,18 @@
 export { createS3Client, type S3Settings } from './s3-client';
+export {
+  COMPRESSIONS,
+  compressionOfKey,
+  compressionSpec,
+  compressSync,
+  createCompressor,
+  createDecompressor,
+  DATA_SUFFIX_PATTERN,
+  dataKeyBase,
+  decompressSync,
+  isDataKey,
+  isDecompressionError,
+  type Compression,
+} from './compression';
 export { batchKeys, reportKey, tablePrefix, tableRunsPrefix, sidecarKeys } from './keys';
 export {
   getJson,

@@ -1,12 +1,16 @@
+import { compressionSpec, dataKeyBase, type Compression } from './compression';
+
 /**
  * The S3 key layout, an interface for people who read archives without this tool (docs/s3-layout.md):
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.jsonl.gz      rows, one JSON object per line
+ *                                                                  (.jsonl.zst with `storage.compression: zstd`)
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.manifest.json primary keys of the batch
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.meta.json     schema, counts, checksums
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.deleted.json  which keys the delete removed
  *   {prefix}/_runs/{runId}/report.json                                        the fleet report
  * Keys are a pure function of (run, table, batch), so a retried batch finds its own objects; batch objects are
- * written once (If-None-Match), so no attempt replaces another's (docs/s3-layout.md, "Written once").
+ * written once (If-None-Match), so no attempt replaces another's (docs/s3-layout.md, "Written once"). The data key's
+ * suffix also names the compression (src/storage/compression.ts).
  */
 
 function join(...parts: string[]): string {
@@ -23,6 +27,7 @@ export function batchKeys(
   table: string,
   runId: string,
   batchSeq: number,
+  compression: Compression = 'gzip',
 ): { data: string; manifest: string; meta: string; deleted: string } {
   const base = join(
     tableRunsPrefix(prefix, database, table),
@@ -30,7 +35,7 @@ export function batchKeys(
     `batch-${String(batchSeq).padStart(6, '0')}`,
   );
   return {
-    data: `${base}.jsonl.gz`,
+    data: `${base}${compressionSpec(compression).suffix}`,
     manifest: `${base}.manifest.json`,
     meta: `${base}.meta.json`,
     deleted: `${base}.deleted.json`,
@@ -42,9 +47,9 @@ export function tableRunsPrefix(prefix: string, database: string, table: string)
   return join(prefix, database, table, 'runs');
 }
 
-/** The sidecar keys of a data object, derived from its key. */
+/** The sidecar keys of a data object (of either compression), derived from its key. */
 export function sidecarKeys(dataKey: string): { manifest: string; meta: string; deleted: string } {
-  const base = dataKey.replace(/\.jsonl\.gz$/, '');
+  const base = dataKeyBase(dataKey);
   return { manifest: `${base}.manifest.json`, meta: `${base}.meta.json`, deleted: `${base}.deleted.json` };
 }
 

@@ -4,15 +4,17 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import type { Row } from '../../src/engines';
 import { encodeRow } from '../../src/codec';
 import {
   batchKeys,
+  compressionSpec,
+  compressSync,
   putJson,
   putObject,
   type BatchManifest,
   type BatchMeta,
+  type Compression,
   type ColumnSchema,
   type DeletionRecord,
 } from '../../src/storage';
@@ -30,6 +32,8 @@ export interface HandWrittenBatch {
   primaryKey: string[];
   timestampColumn: string;
   rows: Row[];
+  /** Default gzip, at its default level. */
+  compression?: Compression;
   /** The deletion record's lists; no record at all when absent. */
   deletion?: { deleted: string[][]; skippedChanged: string[][] };
 }
@@ -38,12 +42,14 @@ const sha256 = (data: Buffer | string, encoding: 'hex' | 'base64') =>
   createHash('sha256').update(data).digest(encoding);
 
 export async function writeBatch(s3: S3Client, bucket: string, batch: HandWrittenBatch): Promise<string> {
-  const keys = batchKeys(batch.prefix, batch.database, batch.table, batch.runId, batch.batch);
+  const compression = batch.compression ?? 'gzip';
+  const keys = batchKeys(batch.prefix, batch.database, batch.table, batch.runId, batch.batch, compression);
   const names = batch.columns.map((c) => c.name);
   const lines = batch.rows.map((row) => encodeRow(row, names));
   const text = Buffer.from(lines.map((l) => l + '\n').join(''), 'utf8');
-  const body = gzipSync(text);
-  await putObject(s3, bucket, keys.data, body, 'application/x-ndjson');
+  const spec = compressionSpec(compression);
+  const body = compressSync(compression, spec.defaultLevel, text);
+  await putObject(s3, bucket, keys.data, body, spec.contentType);
   const keyOf = (row: Row) => batch.primaryKey.map((k) => row[k] ?? '');
   const stamps = batch.rows.map((r) => r[batch.timestampColumn] ?? '').sort();
   const manifest: BatchManifest = {
@@ -67,6 +73,7 @@ export async function writeBatch(s3: S3Client, bucket: string, batch: HandWritte
     rowCount: batch.rows.length,
     sha256: sha256(text, 'hex'),
     compressedBytes: body.length,
+    ...(batch.compression ? { compression } : {}),
     s3ChecksumSha256: sha256(body, 'base64'),
     cutoff: batch.createdAt,
     timestampColumn: batch.timestampColumn,

@@ -75,4 +75,24 @@ describe('listing the batches to verify', () => {
     // The second page starts after the first batch's last object, its meta.json.
     expect(requests.find((r) => r.StartAfter)?.StartAfter).toBe(batch('r1', 0, 'meta.json')[0]);
   });
+
+  it('names a zstd batch by its .jsonl.zst key, beside gzip batches of the same table', async () => {
+    const mixed = [
+      ...batch('r1', 0, ...ALL),
+      ...batch('r1', 1, 'deleted.json', 'jsonl.zst', 'manifest.json', 'meta.json'),
+      // A leftover of an attempt with the other compression: both objects are checked.
+      ...batch('r1', 2, 'jsonl.gz', 'jsonl.zst', 'manifest.json', 'meta.json'),
+    ];
+    const { s3 } = stubS3(mixed, 2);
+    const list = lister(s3);
+    const first = await list({ database: 'shop', table: 'public.events', limit: 2 });
+    expect(first.dataKeys).toEqual([dataKey('r1', 0), batch('r1', 1, 'jsonl.zst')[0]]);
+    const rest = await list({
+      database: 'shop',
+      table: 'public.events',
+      limit: 2,
+      startAfter: first.startAfter!,
+    });
+    expect(rest).toEqual({ dataKeys: batch('r1', 2, 'jsonl.gz', 'jsonl.zst'), startAfter: null });
+  });
 });

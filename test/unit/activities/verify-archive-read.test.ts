@@ -2,6 +2,7 @@ import { NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { compressSync } from '../../../src/storage';
 import { readArchiveLines } from '../../../src/activities/verify-archive-read';
 
 const text = Buffer.from('{"id":"1"}\n{"id":"2","v":"é"}\n');
@@ -16,9 +17,9 @@ function s3With(body: () => Readable | Error): S3Client {
   } as unknown as S3Client;
 }
 
-async function read(s3: S3Client) {
+async function read(s3: S3Client, key = 'p/db/public.t/runs/r/batch-000000.jsonl.gz') {
   const lines: string[] = [];
-  const outcome = await readArchiveLines(s3, 'b', 'k', (line) => lines.push(line));
+  const outcome = await readArchiveLines(s3, 'b', key, (line) => lines.push(line));
   return { outcome, lines };
 }
 
@@ -41,6 +42,45 @@ describe('streaming an archived object for verification', () => {
     damaged[damaged.length - 6]! ^= 0xff; // inside the CRC32 trailer
     const { outcome } = await read(s3With(() => Readable.from([damaged])));
     expect(outcome).toMatchObject({ status: 'unreadable' });
+  });
+
+  it('reads a zstd object by its .jsonl.zst key, and reports a damaged one as unreadable', async () => {
+    const key = 'p/db/public.t/runs/r/batch-000001.jsonl.zst';
+    const zstd = compressSync('zstd', 1, text);
+    const chunks = Array.from({ length: zstd.length }, (_, i) => zstd.subarray(i, i + 1));
+    const { outcome, lines } = await read(
+      s3With(() => Readable.from(chunks)),
+      key,
+    );
+    expect(outcome).toEqual({
+      status: 'read',
+      sha256: createHash('sha256').update(text).digest('hex'),
+      lines: 2,
+    });
+    expect(lines).toEqual(['{"id":"1"}', '{"id":"2","v":"é"}']);
+    const damaged = Buffer.from(zstd);
+    damaged[damaged.length - 2]! ^= 0xff; // inside the frame checksum
+    expect(
+      (
+        await read(
+          s3With(() => Readable.from([damaged])),
+          key,
+        )
+      ).outcome,
+    ).toMatchObject({
+      status: 'unreadable',
+    });
+    const truncated = zstd.subarray(0, zstd.length - 3);
+    expect(
+      (
+        await read(
+          s3With(() => Readable.from([truncated])),
+          key,
+        )
+      ).outcome,
+    ).toMatchObject({
+      status: 'unreadable',
+    });
   });
 
   it('reports a missing object, and throws when the download itself fails', async () => {

@@ -65,6 +65,16 @@ describe('activityContext', () => {
     });
   });
 
+  it('reads them from a zstd data key too', () => {
+    const dataKey = 'prod/shop/public.events/runs/01abc/batch-000012.jsonl.zst';
+    expect(activityContext([{ database: 'shop', dataKey }])).toEqual({
+      database: 'shop',
+      table: 'public.events',
+      runId: '01abc',
+      batch: 12,
+    });
+  });
+
   it('is empty for inputs that name none of them', () => {
     expect(activityContext([])).toEqual({});
     expect(activityContext(['text'])).toEqual({});

@@ -1,0 +1,107 @@
+import type { Transform } from 'node:stream';
+import {
+  constants,
+  createGunzip,
+  createGzip,
+  createZstdCompress,
+  createZstdDecompress,
+  gunzipSync,
+  gzipSync,
+  zstdCompressSync,
+  zstdDecompressSync,
+} from 'node:zlib';
+
+/**
+ * The compressions of batch data objects, and everything that depends on the choice: the data key's suffix,
+ * the content type, the level range, and the streams. A data object's compression is read from its key, so an
+ * archive may mix both (a table archived with gzip, then with zstd) and every reader handles each batch by itself.
+ */
+
+export const COMPRESSIONS = ['gzip', 'zstd'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+interface CompressionSpec {
+  /** The data key's ending after `batch-NNNNNN`. */
+  suffix: string;
+  contentType: string;
+  minLevel: number;
+  maxLevel: number;
+  defaultLevel: number;
+}
+
+const SPECS: Record<Compression, CompressionSpec> = {
+  // The content type gzip objects have always had; changing it would change nothing for readers.
+  gzip: {
+    suffix: '.jsonl.gz',
+    contentType: 'application/x-ndjson',
+    minLevel: 1,
+    maxLevel: 9,
+    defaultLevel: 6,
+  },
+  // zstd levels above 19 ("ultra") need a large window that readers must opt into; they are not offered.
+  zstd: { suffix: '.jsonl.zst', contentType: 'application/zstd', minLevel: 1, maxLevel: 19, defaultLevel: 1 },
+};
+
+export function compressionSpec(compression: Compression): Readonly<CompressionSpec> {
+  return SPECS[compression];
+}
+
+/** Matches the ending of any data key (`.jsonl.gz`, `.jsonl.zst`), for patterns that take a key apart. */
+export const DATA_SUFFIX_PATTERN = /\.jsonl\.(?:gz|zst)/.source;
+const DATA_SUFFIX = new RegExp(`${DATA_SUFFIX_PATTERN}$`);
+
+/** Whether `key` names a data object of either compression. */
+export function isDataKey(key: string): boolean {
+  return DATA_SUFFIX.test(key);
+}
+
+/** The data key without its suffix (`…/batch-000001`); a key that is not a data key comes back unchanged. */
+export function dataKeyBase(key: string): string {
+  return key.replace(DATA_SUFFIX, '');
+}
+
+/**
+ * The compression of a data object, from its key's suffix.
+ * @throws Error when the key names no data object.
+ */
+export function compressionOfKey(key: string): Compression {
+  if (key.endsWith(SPECS.zstd.suffix)) return 'zstd';
+  if (key.endsWith(SPECS.gzip.suffix)) return 'gzip';
+  throw new Error(`${key} is not a data object key (it ends neither in .jsonl.gz nor in .jsonl.zst)`);
+}
+
+// The frame checksum makes a damaged object fail to decompress, as gzip's CRC does, also for readers that never
+// see the metadata's SHA-256 (`zstd -d`, DuckDB).
+const zstdParams = (level: number) => ({
+  params: { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 1 },
+});
+
+/** The compressing stream the archive step writes a data object through. */
+export function createCompressor(compression: Compression, level: number): Transform {
+  return compression === 'gzip' ? createGzip({ level }) : createZstdCompress(zstdParams(level));
+}
+
+/** The same bytes as createCompressor's, at once (hand-written archives in tests, benchmarks). */
+export function compressSync(compression: Compression, level: number, data: Buffer): Buffer {
+  return compression === 'gzip' ? gzipSync(data, { level }) : zstdCompressSync(data, zstdParams(level));
+}
+
+/** The decompressing stream for the data object at `key`. */
+export function createDecompressor(key: string): Transform {
+  return compressionOfKey(key) === 'zstd' ? createZstdDecompress() : createGunzip();
+}
+
+/** The whole data object at `key`, decompressed. @throws zlib's errors for damaged bytes (isDecompressionError). */
+export function decompressSync(key: string, compressed: Buffer): Buffer {
+  return compressionOfKey(key) === 'zstd' ? zstdDecompressSync(compressed) : gunzipSync(compressed);
+}
+
+/**
+ * An error raised by the decompressor itself (zlib's `Z_DATA_ERROR`, `Z_BUF_ERROR` for a truncated stream; zstd's
+ * `ZSTD_error_…`): the bytes are damaged. A failed download also reaches the decompressing stream, destroyed with
+ * the download's error, so where an error surfaced says nothing; its code does.
+ */
+export function isDecompressionError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ZSTD_'));
+}

@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     prefix: `profile-${Date.now()}`,
     multipartThresholdBytes: 16 * 1024 * 1024,
     partSizeBytes: 8 * 1024 * 1024,
+    compression: 'gzip' as const,
     compressionLevel: 6,
   };
   const activities = createActivities({ engines, s3, locks, storage });

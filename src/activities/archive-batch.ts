@@ -1,7 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import {
   NON_RETRYABLE_ERROR_TYPES,
   type ArchiveBatchInput,
@@ -11,6 +10,8 @@ import {
 import { deterministicQueryErrorCode, type ExtractedRow } from '../engines';
 import {
   batchKeys,
+  compressionSpec,
+  createCompressor,
   getJson,
   headObject,
   ObjectExistsError,
@@ -111,6 +112,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       table.qualifiedName,
       input.runId,
       input.batchSeq,
+      deps.storage.compression,
     );
     const digest = new BatchDigest(table, input.table.timestampColumn);
     const rows = engine.streamRows({ ...predicate, afterKey: input.afterKey, limit: input.table.batchSize });
@@ -121,7 +123,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       s3: deps.s3,
       bucket: deps.storage.bucket,
       key: keys.data,
-      contentType: 'application/x-ndjson',
+      contentType: compressionSpec(deps.storage.compression).contentType,
       multipartThresholdBytes: deps.storage.multipartThresholdBytes,
       partSizeBytes: deps.storage.partSizeBytes,
       signal: context.cancellationSignal,
@@ -170,7 +172,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
     try {
       await pipeline(
         Readable.from(chunks(rows)),
-        createGzip({ level: deps.storage.compressionLevel }),
+        createCompressor(deps.storage.compression, deps.storage.compressionLevel),
         async (compressed: AsyncIterable<Buffer>) => {
           for await (const chunk of compressed) await upload.write(chunk);
         },
@@ -258,6 +260,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
         rowCount: rows.rows,
         sha256,
         compressedBytes,
+        compression: deps.storage.compression,
         s3ChecksumSha256,
         cutoff: new Date(input.cutoffMs).toISOString(),
         timestampColumn: input.table.timestampColumn,

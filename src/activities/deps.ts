@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { EngineRegistry } from '../engines';
 import type { LockBackend } from '../locks';
 import type { ReplicaRegistry } from '../engines/replica-lag';
-import type { SidecarCache } from '../storage';
+import type { Compression, SidecarCache } from '../storage';
 
 /** What the activities need from the worker's composition root; nothing here is created by an activity. */
 export interface ActivityDeps {
@@ -20,7 +20,9 @@ export interface ActivityDeps {
     prefix: string;
     multipartThresholdBytes: number;
     partSizeBytes: number;
-    /** gzip level of the data objects (1–9). */
+    /** How data objects are compressed from now on; readers go by each object's key. */
+    compression: Compression;
+    /** Level of that compression (gzip 1–9, zstd 1–19). */
     compressionLevel: number;
   };
   /** The sidecars this worker wrote, so the delete and verification of a batch need not download them again. */

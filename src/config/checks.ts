@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { compressionSpec, type Compression } from '../storage/compression';
 import { parseDuration } from './duration';
 import { qualifyTableName } from './table-name';
 import { databaseInUrl, schemeProblem, URL_SCHEMES } from './urls';
@@ -55,6 +56,23 @@ export function checkLeaseTiming(lock: { ttl: string; refreshEvery: string }, ct
   // A lease refreshed no more often than it expires lapses between refreshes and another run can take it.
   if (parseDuration(lock.refreshEvery) >= parseDuration(lock.ttl)) {
     problem(ctx, ['refreshEvery'], 'must be shorter than ttl');
+  }
+}
+
+/** The level's range is the chosen compression's: gzip 1 to 9, zstd 1 to 19. */
+export function checkCompressionLevel(
+  storage: { compression: Compression; compressionLevel?: number },
+  ctx: Context,
+): void {
+  const { compression, compressionLevel: level } = storage;
+  if (level === undefined) return;
+  const { minLevel, maxLevel } = compressionSpec(compression);
+  if (level < minLevel || level > maxLevel) {
+    problem(
+      ctx,
+      ['compressionLevel'],
+      `must be an integer between ${minLevel} and ${maxLevel} for compression ${compression}`,
+    );
   }
 }
 

@@ -11,6 +11,8 @@ export interface KeyDescription {
   example?: string;
   /** The allowed values in words, where the schema's rule is a pattern or depends on other keys. */
   allowed?: string;
+  /** The default in words, where it depends on other keys (the schema then has none). */
+  default?: string;
 }
 
 export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
@@ -63,10 +65,17 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
     description: 'Size of each multipart part (S3 requires at least 5 MiB).',
     example: 'partSizeBytes: 16777216 # 16 MiB',
   },
+  'storage.compression': {
+    description:
+      "How data objects are compressed: `gzip` (`….jsonl.gz`, readable by every tool) or `zstd` (`….jsonl.zst`, much less CPU per row for objects of about the same size; DuckDB, Athena and `zstd -d` read it, see docs/s3-layout.md). It applies to batches archived from then on: every reader goes by each object's key, so one archive may hold both.",
+    example: 'compression: zstd',
+  },
   'storage.compressionLevel': {
     description:
-      'gzip level of the data objects: 1 is fastest, 9 smallest. On the benchmark table level 1 took about a third of the CPU of level 6 for objects 14% larger (bench/RESULTS.md). Any level reads back the same way; it applies to batches archived from then on.',
+      'Level of `compression`: gzip 1 (fastest) to 9 (smallest), zstd 1 to 19. On the benchmark table gzip level 1 took about a third of the CPU of level 6 for objects 14% larger (bench/RESULTS.md). Any level reads back the same way; it applies to batches archived from then on.',
     example: 'compressionLevel: 1',
+    allowed: 'an integer from 1 to 9 for `gzip`, from 1 to 19 for `zstd`',
+    default: '`6` for gzip, `1` for zstd',
   },
   run: {
     description: 'How a run is carried out.',

@@ -51,6 +51,11 @@ export function integerBetween(min: number, max: number) {
     .max(max, { error: message });
 }
 
+/** Any integer; for a key whose bounds depend on another key, checked by a refinement (checks.ts). */
+export function integer(message = 'must be an integer') {
+  return z.number({ error: message }).int({ error: message });
+}
+
 export function nonNegativeInteger() {
   const message = 'must be a non-negative integer';
   return z.number({ error: message }).int({ error: message }).min(0, { error: message });

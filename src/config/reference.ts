@@ -147,6 +147,8 @@ function rangeOf(node: Node, key: string): string {
 
 function defaultOf(entry: ReferenceEntry): string {
   if (entry.required) return entry.inOptionalSection ? 'required in its section' : 'required';
+  const described = entry.description?.default;
+  if (described) return described;
   if (!entry.hasDefault) return 'not set';
   if (entry.type === 'mapping') return 'every key at its default';
   if (entry.default === '') return 'empty';

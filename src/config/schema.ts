@@ -3,6 +3,7 @@ import { DEFAULT_TASK_QUEUE } from '../shared/constants';
 import {
   always,
   checkActivitySlots,
+  checkCompressionLevel,
   checkDatabase,
   checkLeaseTiming,
   checkLockTarget,
@@ -11,6 +12,7 @@ import {
   checkVerifyBounds,
   whenValid,
 } from './checks';
+import { COMPRESSIONS, compressionSpec } from '../storage/compression';
 import { parseDuration } from './duration';
 import * as field from './fields';
 import { IDENTIFIER_PATTERN, qualifyTableName, TABLE_NAME_PATTERN } from './table-name';
@@ -54,13 +56,18 @@ const storage = field
     forcePathStyle: field.flag().default(false),
     multipartThresholdBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(16 * MiB),
     partSizeBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(8 * MiB),
-    compressionLevel: field.integerBetween(1, 9).default(6),
+    compression: field.oneOf(COMPRESSIONS).default('gzip'),
+    // Its range depends on the compression: checked below, with a message that names both.
+    compressionLevel: field.integer('must be an integer: 1 to 9 for gzip, 1 to 19 for zstd').optional(),
   })
-  .transform(({ bucket, prefix, endpoint, ...rest }): StorageConfig => ({
+  .superRefine(checkCompressionLevel, whenValid('compression', 'compressionLevel'))
+  .transform(({ bucket, prefix, endpoint, compression, compressionLevel, ...rest }): StorageConfig => ({
     bucket,
     prefix,
     ...(endpoint ? { endpoint } : {}),
     ...rest,
+    compression,
+    compressionLevel: compressionLevel ?? compressionSpec(compression).defaultLevel,
   }));
 
 const run = field

@@ -1,3 +1,5 @@
+import type { Compression } from '../storage/compression';
+
 /**
  * The validated configuration. Every default is filled and the whole object is frozen, so code that receives a
  * Config can read it without re-checking and cannot change it for anyone else. Durations keep the text people
@@ -35,7 +37,9 @@ export interface StorageConfig {
   readonly multipartThresholdBytes: number;
   /** Size of each multipart part, at least 5 MiB (S3's minimum); default 8 MiB. */
   readonly partSizeBytes: number;
-  /** gzip level of the data objects, 1 (fastest) to 9 (smallest); default 6. */
+  /** How data objects are compressed: `gzip` (default) or `zstd`. */
+  readonly compression: Compression;
+  /** Level of that compression: gzip 1 (fastest) to 9 (smallest), default 6; zstd 1 to 19, default 1. */
   readonly compressionLevel: number;
 }
 

@@ -149,12 +149,31 @@ databases:
       ),
     ).toEqual([
       'storage.partSizeBytes: must be a number of bytes between 5242880 (5 MiB) and 5368709120 (5 GiB)',
-      'storage.compressionLevel: must be an integer between 1 and 9',
+      'storage.compressionLevel: must be an integer between 1 and 9 for compression gzip',
       'databases[0].pool: must be an integer between 1 and 100',
       'databases[0].tables[0].batchSize: must be at most 1000000',
       'databases[0].tables[0].verify.samplePercent: must be a number between 0 and 100',
       'databases[0].tables[0].verify.min: must be a non-negative integer',
       'databases[0].tables[0].verify.max: must be a positive integer',
+    ]);
+  });
+
+  it('refuses a compression level outside the range of the chosen compression, naming both', () => {
+    const storage = (extra: string) => file({ storage: `{ bucket: archive, ${extra} }` });
+    expect(problemsIn(storage('compressionLevel: 10'))).toEqual([
+      'storage.compressionLevel: must be an integer between 1 and 9 for compression gzip',
+    ]);
+    expect(problemsIn(storage('compression: zstd, compressionLevel: 20'))).toEqual([
+      'storage.compressionLevel: must be an integer between 1 and 19 for compression zstd',
+    ]);
+    expect(problemsIn(storage('compression: zstd, compressionLevel: 0'))).toEqual([
+      'storage.compressionLevel: must be an integer between 1 and 19 for compression zstd',
+    ]);
+    expect(problemsIn(storage('compression: zstd, compressionLevel: fast'))).toEqual([
+      'storage.compressionLevel: must be an integer: 1 to 9 for gzip, 1 to 19 for zstd (got "fast")',
+    ]);
+    expect(problemsIn(storage('compression: brotli, compressionLevel: 12'))).toEqual([
+      'storage.compression: must be one of gzip, zstd (got "brotli")',
     ]);
   });
 

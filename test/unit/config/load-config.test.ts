@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       forcePathStyle: true,
       multipartThresholdBytes: 16 * 1024 * 1024,
       partSizeBytes: 8 * 1024 * 1024,
+      compression: 'gzip',
       compressionLevel: 6,
     });
     expect(config.run).toEqual({ concurrency: 2, heartbeatTimeout: '2m', heartbeatTimeoutMs: 120_000 });
@@ -64,6 +65,27 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('defaults the level to the chosen compression: 6 for gzip, 1 for zstd', () => {
+    const storage = (yaml: string) =>
+      parseConfig(
+        `storage: ${yaml}\ndatabases:\n  - { name: shop, engine: postgres, url: "postgres://h/shop", tables: [{ name: events, timestampColumn: created_at, olderThan: 90d }] }`,
+        'test.yaml',
+        {},
+      ).storage;
+    expect(storage('{ bucket: archive }')).toMatchObject({ compression: 'gzip', compressionLevel: 6 });
+    expect(storage('{ bucket: archive, compression: zstd }')).toMatchObject({
+      compression: 'zstd',
+      compressionLevel: 1,
+    });
+    expect(storage('{ bucket: archive, compression: zstd, compressionLevel: 19 }')).toMatchObject({
+      compressionLevel: 19,
+    });
+    expect(storage('{ bucket: archive, compression: gzip, compressionLevel: 1 }')).toMatchObject({
+      compression: 'gzip',
+      compressionLevel: 1,
+    });
+  });
+
   it('returns a deeply frozen object that cannot be changed', () => {
     const config = loadConfig(fixture('valid.yaml'), {});
     expect(isDeeplyFrozen(config)).toBe(true);
@@ -86,6 +108,7 @@ describe('loadConfig', () => {
       forcePathStyle: false,
       multipartThresholdBytes: 16 * 1024 * 1024,
       partSizeBytes: 8 * 1024 * 1024,
+      compression: 'gzip',
       compressionLevel: 6,
     });
     expect(config.storage).not.toHaveProperty('endpoint');

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { COMPRESSIONS, compressionSpec, type Compression } from '../src/storage/compression';
 import { TOOLS, type Tool } from './results';
 import { ENGINES, type Engine } from './settings';
 import type { LockBackend } from './tools/db-archiver';
@@ -14,6 +15,31 @@ export interface BenchOptions {
   lock: LockBackend;
   json?: string;
   build: boolean;
+  /** db-archiver's `storage.compression` and level; absent: its defaults. */
+  compression?: CompressionChoice;
+}
+
+export interface CompressionChoice {
+  compression: Compression;
+  level: number;
+}
+
+/** `gzip-6`, `zstd-1`, or a bare `zstd` for its default level. */
+export function compressionChoice(value: string): CompressionChoice {
+  const [name, level, ...rest] = value.split('-');
+  const compression = COMPRESSIONS.find((c) => c === name);
+  if (compression === undefined || rest.length > 0)
+    throw new InvalidArgumentError(
+      `use ${COMPRESSIONS.join(' or ')}, optionally with a level: zstd-1, gzip-6`,
+    );
+  const { minLevel, maxLevel, defaultLevel } = compressionSpec(compression);
+  if (level === undefined) return { compression, level: defaultLevel };
+  const n = Number(level);
+  if (!Number.isInteger(n) || n < minLevel || n > maxLevel)
+    throw new InvalidArgumentError(
+      `the ${compression} level must be a whole number from ${minLevel} to ${maxLevel}`,
+    );
+  return { compression, level: n };
 }
 
 /** A commander parser for a whole number from 1 to `max` (`_` separators allowed: `1_000_000`). */
@@ -82,6 +108,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     )
     .option('--json <file>', 'also write the raw results, machine details included, to this file')
     .option('--no-build', 'do not run `npm run build` first (dist/ is what the worker runs)')
+    .option(
+      '--compression <choice>',
+      "db-archiver's storage.compression and level: gzip-1 to gzip-9, zstd-1 to zstd-19 (default: its own, gzip-6)",
+      compressionChoice,
+    )
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
@@ -93,6 +124,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     lock: LockBackend;
     json?: string;
     build: boolean;
+    compression?: CompressionChoice;
   }>();
   return {
     rows: o.rows,
@@ -103,5 +135,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     lock: o.lock,
     ...(o.json !== undefined ? { json: o.json } : {}),
     build: o.build,
+    ...(o.compression !== undefined ? { compression: o.compression } : {}),
   };
 }

@@ -211,7 +211,7 @@ async function startArchiver(ctx: Context): Promise<void> {
     say('npm run build (dist/ is what the worker runs; --no-build skips this)');
     await exec('npm', ['run', '--silent', 'build'], { log: ctx.log, cwd: REPO_ROOT });
   }
-  writeConfig(ctx.configFile, ctx.options.batch, ctx.options.lock);
+  writeConfig(ctx.configFile, ctx.options.batch, ctx.options.lock, ctx.options.compression);
   ctx.s3 = s3Client();
   await ensureBucket(ctx.s3);
   await deletePrefix(ctx.s3, `${S3_PREFIX}/`);

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { stringify } from 'yaml';
 import type { FleetReport } from '../../src/shared';
+import type { CompressionChoice } from '../options';
 import { exec } from '../exec';
 import {
   BENCH_DATABASE,
@@ -46,7 +47,10 @@ export function lockSection(backend: LockBackend): object {
  * The `temporal` and `storage` sections for the local services: the caller's own task queue, so no other worker
  * takes its runs, and its own bucket and prefix (MinIO wants path-style requests).
  */
-export function serviceSections(own: { taskQueue: string; bucket: string; prefix: string }): object {
+export function serviceSections(own: { taskQueue: string; bucket: string; prefix: string }): {
+  temporal: object;
+  storage: object;
+} {
   return {
     temporal: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: own.taskQueue },
     storage: {
@@ -84,8 +88,16 @@ export function databaseEntry(
   };
 }
 
-/** Everything on that can be: checksums, guarded deletes and sample verification always are; a lease lock too. */
-export function writeConfig(file: string, batchSize: number, lock: LockBackend): void {
+/**
+ * Everything on that can be: checksums, guarded deletes and sample verification always are; a lease lock too.
+ * `compression` sets storage.compression and its level (db-archiver's defaults without it).
+ */
+export function writeConfig(
+  file: string,
+  batchSize: number,
+  lock: LockBackend,
+  compression?: CompressionChoice,
+): void {
   const databases = (['postgres', 'mariadb'] as const).flatMap((engine) =>
     [false, true].map((warm) =>
       databaseEntry(engine, {
@@ -96,8 +108,13 @@ export function writeConfig(file: string, batchSize: number, lock: LockBackend):
       }),
     ),
   );
+  const services = serviceSections({ taskQueue: TASK_QUEUE, bucket: BUCKET, prefix: S3_PREFIX });
   const config = {
-    ...serviceSections({ taskQueue: TASK_QUEUE, bucket: BUCKET, prefix: S3_PREFIX }),
+    ...services,
+    storage: {
+      ...services.storage,
+      ...(compression ? { compression: compression.compression, compressionLevel: compression.level } : {}),
+    },
     run: { concurrency: 2 },
     lock: lockSection(lock),
     databases,

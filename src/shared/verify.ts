@@ -28,8 +28,9 @@ export interface ListBatchesToVerifyInput {
 
 export interface ListBatchesToVerifyResult {
   /**
-   * The data key of every batch on the page (`….jsonl.gz`), whether or not that object exists: a batch is
-   * listed when any of its objects (data, manifest, metadata, deletion record) is there.
+   * The data key of every batch on the page (`….jsonl.gz` or `….jsonl.zst`), whether or not that object exists: a
+   * batch is listed when any of its objects (data, manifest, metadata, deletion record) is there, by its gzip key
+   * when its data object is gone. A batch with a data object of each compression is listed by both keys.
    */
   dataKeys: string[];
   /** Where the next page starts; null when this was the last. */

@@ -106,13 +106,18 @@ export function createArchiveBatch(deps: ActivityDeps) {
     const skip = archived ? (lineSha256: string) => archived.has(lineSha256) : undefined;
     let read = 0;
     let lastRead: ExtractedRow | null = null;
+    // The run's compression, the same for every attempt of the batch (see TableSpec.compression).
+    const compression = input.table.compression ?? {
+      name: deps.storage.compression,
+      level: deps.storage.compressionLevel,
+    };
     const keys = batchKeys(
       deps.storage.prefix,
       input.database,
       table.qualifiedName,
       input.runId,
       input.batchSeq,
-      deps.storage.compression,
+      compression.name,
     );
     const digest = new BatchDigest(table, input.table.timestampColumn);
     const rows = engine.streamRows({ ...predicate, afterKey: input.afterKey, limit: input.table.batchSize });
@@ -123,7 +128,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       s3: deps.s3,
       bucket: deps.storage.bucket,
       key: keys.data,
-      contentType: compressionSpec(deps.storage.compression).contentType,
+      contentType: compressionSpec(compression.name).contentType,
       multipartThresholdBytes: deps.storage.multipartThresholdBytes,
       partSizeBytes: deps.storage.partSizeBytes,
       signal: context.cancellationSignal,
@@ -172,7 +177,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
     try {
       await pipeline(
         Readable.from(chunks(rows)),
-        createCompressor(deps.storage.compression, deps.storage.compressionLevel),
+        createCompressor(compression.name, compression.level),
         async (compressed: AsyncIterable<Buffer>) => {
           for await (const chunk of compressed) await upload.write(chunk);
         },
@@ -260,7 +265,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
         rowCount: rows.rows,
         sha256,
         compressedBytes,
-        compression: deps.storage.compression,
+        compression: compression.name,
         s3ChecksumSha256,
         cutoff: new Date(input.cutoffMs).toISOString(),
         timestampColumn: input.table.timestampColumn,

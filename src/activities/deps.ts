@@ -20,7 +20,10 @@ export interface ActivityDeps {
     prefix: string;
     multipartThresholdBytes: number;
     partSizeBytes: number;
-    /** How data objects are compressed from now on; readers go by each object's key. */
+    /**
+     * How data objects are compressed when a run's input does not say (runs started before TableSpec.compression);
+     * readers go by each object's key.
+     */
     compression: Compression;
     /** Level of that compression (gzip 1–9, zstd 1–19). */
     compressionLevel: number;

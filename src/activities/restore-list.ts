@@ -79,8 +79,9 @@ async function describeBatch(
       reason: 'no metadata: its archive step never finished, so none of its rows were deleted',
     };
   }
-  // The metadata is written last and names the data object of the attempt that finished; an object of the
-  // other compression beside it is what an earlier attempt left when the compression changed between the two.
+  // The metadata is written last and names the batch's data object. One of the other compression beside it could
+  // only be left by a run that did not carry its compression (TableSpec.compression) and was retried on a worker
+  // configured otherwise.
   if (meta.dataKey !== dataKey) {
     return {
       dataKey,

@@ -57,8 +57,8 @@ export function createListBatchesToVerify(deps: ActivityDeps) {
     }
     // Seeing a key of the batch after the last one returned proves that one complete (keys are adjacent).
     // A batch whose data object is gone is named by the gzip key; its metadata's own dataKey is reported beside it.
-    // A data object of each compression (a retry after the compression changed) lists both, and the one the
-    // metadata does not name is reported.
+    // A data object of each compression (see restore-list.ts) lists both, and the one the metadata does not name
+    // is reported.
     const dataKeysOfPage = (page: string[]) => page.flatMap((b) => dataKeysOf.get(b) ?? [`${b}.jsonl.gz`]);
     if (bases.length <= limit) return { dataKeys: dataKeysOfPage(bases), startAfter: null };
     const page = bases.slice(0, limit);

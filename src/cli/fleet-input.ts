@@ -57,6 +57,7 @@ export function buildFleetInput(
         drift: t.drift,
         watermarkStore: d.watermarkStore,
         verify: { samplePercent: t.verify.samplePercent, min: t.verify.min, max: t.verify.max },
+        compression: { name: config.storage.compression, level: config.storage.compressionLevel },
       })),
     })),
   };

@@ -67,7 +67,7 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
   },
   'storage.compression': {
     description:
-      "How data objects are compressed: `gzip` (`….jsonl.gz`, readable by every tool) or `zstd` (`….jsonl.zst`; DuckDB, Athena and `zstd -d` read it, see docs/s3-layout.md). On the benchmark table zstd at level 1 took a quarter of the CPU of gzip level 6 for objects 11% smaller (bench/RESULTS.md). It applies to batches archived from then on: every reader goes by each object's key, so one archive may hold both.",
+      "How data objects are compressed: `gzip` (`….jsonl.gz`, readable by every tool) or `zstd` (`….jsonl.zst`; DuckDB, Athena and `zstd -d` read it, see docs/s3-layout.md). On the benchmark table zstd at level 1 took a quarter of the CPU of gzip level 6 for objects 11% smaller (bench/RESULTS.md). It is part of a run's input: a change applies from the next `archiver run` (a schedule: after `schedule create … --update`), and every reader goes by each object's key, so one archive may hold both.",
     example: 'compression: zstd',
   },
   'storage.compressionLevel': {

@@ -16,6 +16,21 @@ export interface TableSpec {
   /** Where the watermark is kept: S3 beside the archives, or a table in the source database. */
   watermarkStore?: 's3' | 'database';
   verify: VerifySettings;
+  /**
+   * How the run compresses the table's data objects (`storage.compression` as the run's configuration says). It
+   * travels in the input so that every attempt of a batch, on any worker, writes the same data key: batch objects
+   * are written once, and two attempts must never write one batch under two keys. Absent in runs started before
+   * it was added: the worker's own setting.
+   */
+  compression?: BatchCompression;
+}
+
+export type CompressionName = 'gzip' | 'zstd';
+
+export interface BatchCompression {
+  name: CompressionName;
+  /** gzip 1–9, zstd 1–19. */
+  level: number;
 }
 
 /** How many deleted keys of each batch are re-checked: samplePercent of the batch, clamped to [min, max]. */

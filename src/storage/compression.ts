@@ -10,6 +10,7 @@ import {
   zstdCompressSync,
   zstdDecompressSync,
 } from 'node:zlib';
+import type { CompressionName } from '../shared/types';
 
 /**
  * The compressions of batch data objects, and everything that depends on the choice: the data key's suffix,
@@ -17,8 +18,8 @@ import {
  * archive may mix both (a table archived with gzip, then with zstd) and every reader handles each batch by itself.
  */
 
-export const COMPRESSIONS = ['gzip', 'zstd'] as const;
-export type Compression = (typeof COMPRESSIONS)[number];
+export type Compression = CompressionName;
+export const COMPRESSIONS = ['gzip', 'zstd'] as const satisfies readonly Compression[];
 
 interface CompressionSpec {
   /** The data key's ending after `batch-NNNNNN`. */

@@ -21,11 +21,11 @@ export async function assertStoredAsUploaded(s3: S3Client, bucket: string, meta:
 }
 
 /**
- * Streams a compressed JSON Lines object (gzip or zstd, by its key) from S3, handing each line to `onLine`, and returns the SHA-256 of the
- * uncompressed bytes and the line count. The object is never held whole in memory. The hash is taken over the
- * decompressed bytes as they come, and lines are found by scanning the bytes for newlines; only the lines
- * `wanted` accepts (all by default) are decoded and passed on, so checking a sample of a batch costs little more
- * than decompressing it. An object that does not decompress is damaged, which no retry mends: that is a
+ * Streams a compressed JSON Lines object (gzip or zstd, by its key) from S3, handing each line to `onLine`, and
+ * returns the SHA-256 of the uncompressed bytes and the line count. The object is never held whole in memory. The
+ * hash is taken over the decompressed bytes as they come, and lines are found by scanning the bytes for newlines;
+ * only the lines `wanted` accepts (all by default) are decoded and passed on, so checking a sample of a batch costs
+ * little more than decompressing it. An object that does not decompress is damaged, which no retry mends: that is a
  * ChecksumMismatchError too; a download that breaks off is not (its error is rethrown, and retried).
  */
 export async function readObjectLines(

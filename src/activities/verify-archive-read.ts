@@ -13,8 +13,8 @@ export type ReadOutcome =
   | { status: 'read'; sha256: string; lines: number };
 
 /**
- * Streams a compressed JSON Lines object (gzip or zstd, by its key) from S3 and hands each line (without its newline) to `onLine`; the object is
- * never held whole. Unlike readObjectLines it tells damage apart from trouble reaching S3: a body that does not
+ * Streams a compressed JSON Lines object (gzip or zstd, by its key) from S3 and hands each line (without its
+ * newline) to `onLine`; the object is never held whole. Unlike readObjectLines it tells damage apart from trouble reaching S3: a body that does not
  * decompress is an outcome to report, while a failed or cut-off download is thrown, so the activity is retried.
  * The SHA-256 is taken over the decompressed bytes as they are, so a missing final newline changes it too.
  *

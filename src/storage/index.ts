@@ -21,14 +21,14 @@ export {
   headObject,
   objectExists,
   putJson,
+  isPreconditionFailed,
+  ObjectExistsError,
   putObject,
   sha256Hex,
 } from './objects';
 export { SidecarCache } from './sidecar-cache';
 export { probeConditionalWrites } from './write-once-probe';
 export {
-  isPreconditionFailed,
-  ObjectExistsError,
   ObjectUpload,
   UploadResumeMismatchError,
   type UploadCheckpoint,

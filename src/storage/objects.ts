@@ -7,7 +7,23 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { SidecarCache } from './sidecar-cache';
-import { isPreconditionFailed, ObjectExistsError } from './upload';
+
+/**
+ * Raised by a write-once upload or put when an object already stands at the key (S3 answered 412 Precondition
+ * Failed): another attempt wrote it, and it was left as it was.
+ */
+export class ObjectExistsError extends Error {
+  constructor(readonly key: string) {
+    super(`an object already stands at ${key}; it was left as it was`);
+    this.name = 'ObjectExistsError';
+  }
+}
+
+/** Whether S3 refused a conditional write because an object stands at the key. */
+export function isPreconditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
+}
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -23,7 +39,7 @@ export async function putObject(
   key: string,
   body: Buffer,
   contentType: string,
-  options: { writeOnce?: boolean } = {},
+  options: { writeOnce?: boolean | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<string> {
   const checksum = createHash('sha256').update(body).digest('base64');
   try {
@@ -36,6 +52,7 @@ export async function putObject(
         ChecksumSHA256: checksum,
         ...(options.writeOnce ? { IfNoneMatch: '*' } : {}),
       }),
+      { abortSignal: options.signal },
     );
   } catch (error) {
     if (options.writeOnce && isPreconditionFailed(error)) throw new ObjectExistsError(key);

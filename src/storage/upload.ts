@@ -2,12 +2,12 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  PutObjectCommand,
   UploadPartCommand,
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { isPreconditionFailed, ObjectExistsError, putObject } from './objects';
 
 export interface UploadTarget {
   s3: S3Client;
@@ -42,23 +42,6 @@ export class UploadResumeMismatchError extends Error {
     super(`part ${partNumber} differs from the interrupted upload's; starting the object afresh`);
     this.name = 'UploadResumeMismatchError';
   }
-}
-
-/**
- * Raised by a write-once upload or put when an object already stands at the key (S3 answered 412 Precondition
- * Failed): another attempt wrote it, and it was left as it was.
- */
-export class ObjectExistsError extends Error {
-  constructor(readonly key: string) {
-    super(`an object already stands at ${key}; it was left as it was`);
-    this.name = 'ObjectExistsError';
-  }
-}
-
-/** Whether S3 refused a conditional write because an object stands at the key. */
-export function isPreconditionFailed(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
 }
 
 export interface UploadResult {
@@ -101,54 +84,33 @@ export class ObjectUpload {
 
   async finish(): Promise<UploadResult> {
     const rest = this.#take(this.#pendingBytes);
-    const ifNoneMatch = this.#target.writeOnce ? { IfNoneMatch: '*' } : {};
+    const { s3, bucket, key, contentType, signal, writeOnce } = this.#target;
     if (!this.#uploadId) {
-      const checksum = sha256(rest).toString('base64');
-      await this.#send(
-        new PutObjectCommand({
-          Bucket: this.#target.bucket,
-          Key: this.#target.key,
-          Body: rest,
-          ContentType: this.#target.contentType,
-          ChecksumSHA256: checksum,
-          ...ifNoneMatch,
-        }),
-      );
+      const checksum = await putObject(s3, bucket, key, rest, contentType, { writeOnce, signal });
       return { size: this.#size, checksumSha256: checksum };
     }
     if (rest.length > 0) await this.#sendPart(rest);
     try {
-      await this.#send(
+      await s3.send(
         new CompleteMultipartUploadCommand({
-          Bucket: this.#target.bucket,
-          Key: this.#target.key,
+          Bucket: bucket,
+          Key: key,
           UploadId: this.#uploadId,
           MultipartUpload: { Parts: this.#parts },
-          ...ifNoneMatch,
+          ...(writeOnce ? { IfNoneMatch: '*' } : {}),
         }),
+        { abortSignal: signal },
       );
     } catch (error) {
+      if (!(writeOnce && isPreconditionFailed(error))) throw error;
       // The parts of a refused completion are left pending in S3: nothing may come of them.
-      if (error instanceof ObjectExistsError) await this.abort();
-      throw error;
+      await this.abort();
+      throw new ObjectExistsError(key);
     }
     this.#uploadId = undefined;
     // S3's checksum of a multipart object is the SHA-256 of the parts' binary digests, suffixed with the count.
     const composite = sha256(Buffer.concat(this.#partDigests)).toString('base64');
     return { size: this.#size, checksumSha256: `${composite}-${this.#parts.length}` };
-  }
-
-  /** Sends the request that makes the object visible; a write-once refusal becomes ObjectExistsError. */
-  async #send(command: PutObjectCommand | CompleteMultipartUploadCommand): Promise<void> {
-    const options = { abortSignal: this.#target.signal };
-    try {
-      if (command instanceof PutObjectCommand) await this.#target.s3.send(command, options);
-      else await this.#target.s3.send(command, options);
-    } catch (error) {
-      if (this.#target.writeOnce && isPreconditionFailed(error))
-        throw new ObjectExistsError(this.#target.key);
-      throw error;
-    }
   }
 
   async abort(): Promise<void> {

@@ -1,7 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ConditionalWritesIgnoredError } from '../errors';
-import { putObject } from './objects';
-import { ObjectExistsError } from './upload';
+import { ObjectExistsError, putObject } from './objects';
 
 /** The probe object's key under the prefix: a few bytes, left in place for the next check. */
 export const WRITE_ONCE_PROBE = '_state/write-once-probe.txt';

@@ -15,6 +15,8 @@ export interface Measurement {
   serverCpuS: number;
   /** Temporal dev server + MinIO. */
   infraCpuS: number;
+  temporalCpuS: number;
+  minioCpuS: number;
   /** The worker's peak RSS during the run (VmHWM, reset just before), when a worker was measured. */
   workerPeakRssMb: number | null;
   /** False when the peak could not be reset and covers the worker's whole life. */
@@ -48,7 +50,9 @@ export async function measure(
     wallS,
     clientCpuS: after.children - before.children + (after.worker - before.worker),
     serverCpuS: after.server - before.server,
-    infraCpuS: after.infra - before.infra,
+    infraCpuS: after.infra.temporal - before.infra.temporal + (after.infra.minio - before.infra.minio),
+    temporalCpuS: after.infra.temporal - before.infra.temporal,
+    minioCpuS: after.infra.minio - before.infra.minio,
     workerPeakRssMb: peak !== null ? peak / 2 ** 20 : null,
     peakRssReset,
   };

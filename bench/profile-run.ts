@@ -4,7 +4,10 @@
  * Temporal's scheduling share: the part of the wall time during which no batch activity was running.
  *
  *   npx tsx bench/profile-run.ts --rows 1000000 --batch 10000 --engine postgres|mariadb [--no-seed]
+ *     [--cpu-profile FILE]     V8 CPU profile of the run alone (not the bundling before it); see bench/cpu-profile.ts
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
       'no-seed': { type: 'boolean', default: false },
       'storage-extra': { type: 'string', default: '' },
       'table-extra': { type: 'string', default: '' },
+      'cpu-profile': { type: 'string' },
     },
   });
   const engine = values.engine as ProfileEngine;
@@ -81,6 +85,9 @@ databases:
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../src/workflows'),
     activities,
+    ...(process.env.PERF_HEARTBEAT_THROTTLE
+      ? { maxHeartbeatThrottleInterval: process.env.PERF_HEARTBEAT_THROTTLE }
+      : {}),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: '127.0.0.1:7233' });
@@ -90,6 +97,13 @@ databases:
   const input = buildFleetInput(config, { databases: [], dryRun: false });
   // The workflow bundle is built above, in this process; what it costs is reported apart from the run's own peak.
   const rssAtStart = process.memoryUsage().rss;
+  const profiler = values['cpu-profile'] ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.post('Profiler.start');
+  }
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const report = await client.workflow.execute<(i: typeof input) => Promise<FleetReport>>('archiveFleet', {
@@ -99,6 +113,11 @@ databases:
   });
   const wallMs = performance.now() - start;
   clearInterval(sampler);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const table = report.databases[0]?.tables[0];
   const archived = table?.archived ?? 0;
   console.log(

@@ -12,8 +12,11 @@ const HEADER = [
   'worker peak RSS MB',
   'client CPU s',
   'server CPU s',
-  'Temporal+MinIO CPU s',
+  'Temporal CPU s',
+  'MinIO CPU s',
+  'CPU µs/row, all processes',
   'ratio to anchor (rows/s)',
+  'ratio to anchor (CPU/row)',
 ];
 
 const fixed = (n: number, digits: number) => n.toFixed(digits);
@@ -25,12 +28,16 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function anchorRate(results: ToolResult[], r: ToolResult): number | undefined {
-  return results.find((a) => a.engine === r.engine && a.repeat === r.repeat && a.tool === ANCHOR[r.engine])
-    ?.rowsPerS;
+/** CPU of every process the run needed (client, database server, Temporal, MinIO), per row moved. */
+export function cpuUsPerRow(r: ToolResult): number {
+  return r.rows > 0 ? ((r.clientCpuS + r.serverCpuS + r.infraCpuS) / r.rows) * 1e6 : 0;
 }
 
-function row(r: ToolResult, anchor: number | undefined, label = ''): string[] {
+function anchorOf(results: ToolResult[], r: ToolResult): ToolResult | undefined {
+  return results.find((a) => a.engine === r.engine && a.repeat === r.repeat && a.tool === ANCHOR[r.engine]);
+}
+
+function row(r: ToolResult, anchor: ToolResult | undefined, label = ''): string[] {
   return [
     r.engine,
     r.tool + label,
@@ -41,8 +48,11 @@ function row(r: ToolResult, anchor: number | undefined, label = ''): string[] {
     r.workerPeakRssMb === null ? '-' : fixed(r.workerPeakRssMb, 0),
     fixed(r.clientCpuS, 2),
     fixed(r.serverCpuS, 2),
-    fixed(r.infraCpuS, 2),
-    anchor ? fixed(r.rowsPerS / anchor, 2) : '-',
+    fixed(r.temporalCpuS, 2),
+    fixed(r.minioCpuS, 2),
+    fixed(cpuUsPerRow(r), 1),
+    anchor ? fixed(r.rowsPerS / anchor.rowsPerS, 2) : '-',
+    anchor && cpuUsPerRow(anchor) > 0 ? fixed(cpuUsPerRow(r) / cpuUsPerRow(anchor), 2) : '-',
   ];
 }
 
@@ -62,6 +72,8 @@ function medians(results: ToolResult[]): ToolResult[] {
       clientCpuS: m((r) => r.clientCpuS),
       serverCpuS: m((r) => r.serverCpuS),
       infraCpuS: m((r) => r.infraCpuS),
+      temporalCpuS: m((r) => r.temporalCpuS),
+      minioCpuS: m((r) => r.minioCpuS),
       workerPeakRssMb: peaks.length > 0 ? Math.max(...peaks) : null,
     };
   });
@@ -74,10 +86,10 @@ function markdown(rows: string[][]): string {
 }
 
 export function resultsTable(results: ToolResult[], repeats: number): string {
-  const rows = results.map((r) => row(r, anchorRate(results, r), repeats > 1 ? ` #${r.repeat + 1}` : ''));
+  const rows = results.map((r) => row(r, anchorOf(results, r), repeats > 1 ? ` #${r.repeat + 1}` : ''));
   if (repeats > 1) {
     const summary = medians(results);
-    rows.push(...summary.map((r) => row(r, anchorRate(summary, r), ' (median)')));
+    rows.push(...summary.map((r) => row(r, anchorOf(summary, r), ' (median)')));
   }
   return markdown(rows);
 }

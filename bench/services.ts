@@ -29,7 +29,7 @@ export function serverCpuS(engine: Engine): number {
   return treeCpuS(servicePid(engine));
 }
 
-/** CPU seconds of the Temporal dev server and MinIO, which only db-archiver uses. */
-export function infraCpuS(): number {
-  return treeCpuS(servicePid('temporal')) + treeCpuS(servicePid('minio'));
+/** CPU seconds of the Temporal dev server and of MinIO, which only db-archiver uses. */
+export function infraCpuS(): { temporal: number; minio: number } {
+  return { temporal: treeCpuS(servicePid('temporal')), minio: treeCpuS(servicePid('minio')) };
 }

@@ -1,2 +1,2 @@
-export { decodeRow, encodeRow, rowEncoder, splitLines } from './jsonl';
+export { decodeRow, encodeRow, rowEncoder, splitLines, valuesEncoder } from './jsonl';
 export { compareTimestampText, timestampMicros, type Micros } from './timestamps';

@@ -30,6 +30,24 @@ export function rowEncoder(columns: readonly string[]): (row: Row) => string {
   };
 }
 
+/**
+ * `rowEncoder` for values by position (`values[offset + i]` is column i), byte for byte the same line; null
+ * for columns an object would reorder, whose lines only the object-based encoding writes.
+ */
+export function valuesEncoder(
+  columns: readonly string[],
+  offset: number,
+): ((values: readonly (string | null)[]) => string) | null {
+  if (columns.length === 0 || columns.some(reorderedByObjects)) return null;
+  const prefixes = columns.map((name, i) => (i === 0 ? '{' : ',') + JSON.stringify(name) + ':');
+  return (values) => {
+    let line = '';
+    for (let i = 0; i < prefixes.length; i++)
+      line += prefixes[i]! + JSON.stringify(values[i + offset] ?? null);
+    return line + '}';
+  };
+}
+
 export function decodeRow(line: string): Row {
   return JSON.parse(line) as Row;
 }

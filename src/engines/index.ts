@@ -3,3 +3,4 @@ export { createEngine, type EngineOptions } from './create-engine';
 export { EngineRegistry } from './engine-registry';
 export { deterministicQueryErrorCode, isFatalConnectionError } from './connection-errors';
 export { eachRow } from './connection-lost';
+export { ExtractedValues } from './extracted-row';

@@ -3,6 +3,7 @@
  */
 import { createEngine, eachRow, type Engine } from '../../src/engines';
 import { decodeRow, encodeRow, splitLines } from '../../src/codec';
+import { BatchDigest } from '../../src/activities/batch-writer';
 import {
   mysqlColumns,
   mysqlTableDifference,
@@ -30,12 +31,16 @@ function identical(rows: number): TableDifference {
   return { rowsA: rows, rowsB: rows, onlyInA: 0, onlyInB: 0, differingColumns: [] };
 }
 
-/** Reads every row through the engine, encodes it as the archive does, decodes it, and restores it under `target`. */
+/**
+ * Reads every row through the engine, encodes it as the archive does (by position, BatchDigest) and checks the line
+ * against the object-based encoding that defines the format, decodes it, and restores it under `target`.
+ */
 async function copyThroughCodec(engine: Engine, source: string, target: string): Promise<number> {
   const table = await engine.introspect(source);
   const columns = table.columns.map((c) => c.name);
+  const digest = new BatchDigest(table, 'created_at');
   let text = '';
-  for await (const { row } of eachRow(
+  for await (const extracted of eachRow(
     engine.streamRows({
       table,
       timestampColumn: 'created_at',
@@ -44,7 +49,9 @@ async function copyThroughCodec(engine: Engine, source: string, target: string):
       limit: 100_000,
     }),
   )) {
-    text += encodeRow(row, columns) + '\n';
+    const line = digest.add(extracted);
+    expect(line).toBe(encodeRow(extracted.row, columns) + '\n');
+    text += line;
   }
   const restored = await engine.ensureTable(target, table.columns, table.primaryKey);
   return engine.insertRows(restored, splitLines(text).map(decodeRow));

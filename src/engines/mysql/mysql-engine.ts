@@ -2,6 +2,7 @@ import type { Connection as CallbackConnection } from 'mysql2';
 import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
 import type { EventEmitter } from 'node:events';
 import { connectionLost, type ConnectionLost } from '../connection-lost';
+import { ExtractedValues } from '../extracted-row';
 import { runGuardedDelete, unchangedKeys } from '../guarded-delete';
 import type {
   ColumnInfo,
@@ -115,14 +116,18 @@ export class MysqlEngine implements Engine {
       .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
       .stream({ highWaterMark: FETCH_ROWS });
     const reader = new RowChunkReader(stream, FETCH_ROWS);
+    const names = query.table.columns.map((c) => c.name);
+    // Decoded in place, fingerprint first: the driver's array becomes the row's text values.
+    const binary = [false, ...query.table.columns.map(isBinaryColumn)];
+    const texts = (array: unknown[]): (string | null)[] => {
+      for (let i = 0; i < array.length; i++) array[i] = toText(array[i], binary[i]!);
+      return array as (string | null)[];
+    };
     try {
       for (;;) {
         const arrays = await Promise.race([reader.next(), broken.promise]);
         if (arrays === null) break;
-        yield (arrays as unknown[][]).map((array) => ({
-          row: textRow(array, query.table.columns, 1),
-          rowHash: String(toText(array[0], false)),
-        }));
+        yield (arrays as unknown[][]).map((array) => new ExtractedValues(names, texts(array)));
       }
       finished = true;
     } finally {

@@ -11,6 +11,7 @@ import type {
   TableInfo,
 } from '../engine';
 import { connectionLost } from '../connection-lost';
+import { ExtractedValues } from '../extracted-row';
 import { runGuardedDelete } from '../guarded-delete';
 import { introspectTable } from './postgres-introspector';
 import { ensureTable, insertRows } from './postgres-restore';
@@ -99,11 +100,8 @@ export class PostgresEngine implements Engine {
       for (;;) {
         const rows = await Promise.race([cursor.read(FETCH_ROWS), broken.promise]);
         if (rows.length === 0) break;
-        yield rows.map((values) => {
-          const row: Row = {};
-          for (let i = 0; i < names.length; i++) row[names[i]!] = values[i + 1] ?? null;
-          return { row, rowHash: values[0] ?? '' };
-        });
+        // The fingerprint comes first, then the columns in table order: the layout ExtractedValues reads.
+        yield rows.map((values) => new ExtractedValues(names, values));
       }
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));

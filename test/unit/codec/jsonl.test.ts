@@ -1,4 +1,4 @@
-import { decodeRow, encodeRow, rowEncoder, splitLines } from '../../../src/codec';
+import { decodeRow, encodeRow, rowEncoder, splitLines, valuesEncoder } from '../../../src/codec';
 
 /** Text forms the engines produce (see docs/types.md), one per type and edge value. */
 const TEXT_FORMS: [string, string][] = [
@@ -65,5 +65,19 @@ describe('JSON Lines rows', () => {
       const row = { ...values, b: null, a: 'x', '10': 'ten', '2': 'two', id: '1', constructor: 'c' };
       expect(rowEncoder(columns)(row)).toBe(encodeRow(row, columns));
     }
+  });
+
+  it('encodes values by position byte for byte as encodeRow does, and leaves reordered names to it', () => {
+    const columns = [...TEXT_FORMS.map(([name]) => name), 'nothing', 'é"\\', 'constructor'];
+    const row: Record<string, string | null> = Object.fromEntries(
+      TEXT_FORMS.map(([name, text]) => [name, text]),
+    );
+    row.nothing = null;
+    row['é"\\'] = 'q"\n';
+    row['constructor'] = 'c';
+    const encode = valuesEncoder(columns, 1)!;
+    expect(encode(['fingerprint', ...columns.map((c) => row[c] ?? null)])).toBe(encodeRow(row, columns));
+    expect(valuesEncoder(['10', 'id'], 1)).toBeNull();
+    expect(valuesEncoder(['id', '__proto__'], 1)).toBeNull();
   });
 });

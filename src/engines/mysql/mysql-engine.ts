@@ -27,7 +27,7 @@ import {
   selectBatchSql,
 } from './mysql-sql';
 import { RowChunkReader } from './mysql-row-chunks';
-import { isBinaryColumn, rawTypeCast, toText } from './mysql-values';
+import { isBinaryColumn, rawTypeCast, textTypeCast, toText } from './mysql-values';
 
 // Rows taken from the result stream per chunk (and buffered by it ahead of the reader).
 const FETCH_ROWS = 1000;
@@ -112,22 +112,29 @@ export class MysqlEngine implements Engine {
     // forever), so every read races the connection's own error and end events.
     const broken = watchConnection(conn);
     let finished = false;
-    const stream = callbackConnection
-      .query({ sql, values: params, typeCast: rawTypeCast, rowsAsArray: true })
-      .stream({ highWaterMark: FETCH_ROWS });
+    // Every value arrives as its text (the fingerprint first, then the columns by their names in the select list).
+    const binaryNames = new Set(query.table.columns.filter(isBinaryColumn).map((c) => c.name));
+    const result = callbackConnection.query({
+      sql,
+      values: params,
+      typeCast: textTypeCast(binaryNames),
+      rowsAsArray: true,
+    });
+    const stream = result.stream({ highWaterMark: FETCH_ROWS });
+    // A binary column is told by its name in the result: one the result names otherwise would be read as text.
+    result.once('fields', (fields: { name: string }[]) => {
+      const named = new Set(fields.map((f) => f.name));
+      const missing = [...binaryNames].filter((name) => !named.has(name));
+      if (missing.length > 0)
+        stream.destroy(new Error(`the result names no column ${missing.join(', ')}; nothing was archived`));
+    });
     const reader = new RowChunkReader(stream, FETCH_ROWS);
     const names = query.table.columns.map((c) => c.name);
-    // Decoded in place, fingerprint first: the driver's array becomes the row's text values.
-    const binary = [false, ...query.table.columns.map(isBinaryColumn)];
-    const texts = (array: unknown[]): (string | null)[] => {
-      for (let i = 0; i < array.length; i++) array[i] = toText(array[i], binary[i]!);
-      return array as (string | null)[];
-    };
     try {
       for (;;) {
         const arrays = await Promise.race([reader.next(), broken.promise]);
         if (arrays === null) break;
-        yield (arrays as unknown[][]).map((array) => new ExtractedValues(names, texts(array)));
+        yield (arrays as (string | null)[][]).map((values) => new ExtractedValues(names, values));
       }
       finished = true;
     } finally {

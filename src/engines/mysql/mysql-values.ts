@@ -29,6 +29,20 @@ export function rawTypeCast(field: TypeCastField, next: () => unknown): unknown 
   return BYTE_TYPES.has(field.type) ? field.buffer() : field.string();
 }
 
+/**
+ * `rawTypeCast` and `toText` in one step, for a result whose binary columns are known by name: every value
+ * arrives as its text (`toText`'s) without a Buffer in between.
+ */
+export function textTypeCast(binaryNames: ReadonlySet<string>) {
+  return (field: TypeCastField, next: () => unknown): string | null => {
+    void next;
+    if (!BYTE_TYPES.has(field.type)) return field.string();
+    if (!binaryNames.has(field.name)) return field.string('utf8');
+    const bytes = field.buffer();
+    return bytes === null ? null : `\\x${bytes.toString('hex')}`;
+  };
+}
+
 /** Text columns decode as UTF-8 (the connection charset); binary ones become `\x` hex like PostgreSQL's bytea. */
 export function toText(value: unknown, binary: boolean): string | null {
   if (value === null || value === undefined) return null;

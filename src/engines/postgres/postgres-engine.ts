@@ -23,6 +23,7 @@ import {
   qualifiedTable,
   quoteIdent,
   selectBatchSql,
+  textArrayLiteral,
 } from './postgres-sql';
 
 const FETCH_ROWS = 1000;
@@ -160,13 +161,14 @@ export class PostgresEngine implements Engine {
     // current fingerprint against the archived one, and deletes it only when they are equal.
     const deleted = await client.query<string[]>({
       text: deleteSql,
+      // 10,000 keys and fingerprints a statement: sent as literals built here (pg's own array encoding costs more).
       values: [
         ...keyColumns(
           table,
           chunk.map((e) => e.key),
         ),
         chunk.map((e) => e.rowHash),
-      ],
+      ].map(textArrayLiteral),
       rowMode: 'array',
     });
     const gone = new Set(deleted.rows.map((r) => JSON.stringify(r)));

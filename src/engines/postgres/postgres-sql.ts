@@ -134,6 +134,19 @@ export function keysInSql(table: TableInfo, firstParam: number): string {
   return `(${table.primaryKey.map(quoteIdent).join(', ')}) IN (SELECT * FROM unnest(${arrays.join(', ')}))`;
 }
 
+/**
+ * A text array literal, `{"a","b\"c"}`: what pg sends for an array of strings, built without its per-element type
+ * checks and two replaces. Every element is quoted, so commas, braces, spaces and `NULL` stay text.
+ */
+export function textArrayLiteral(values: readonly string[]): string {
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    literal += `${i === 0 ? '' : ','}"${/["\\]/.test(value) ? value.replace(/["\\]/g, '\\$&') : value}"`;
+  }
+  return literal + '}';
+}
+
 /** Transposes keys (one array per row) into one array per key column, the shape keysInSql binds. */
 export function keyColumns(table: TableInfo, keys: readonly string[][]): string[][] {
   return table.primaryKey.map((_, i) => keys.map((key) => key[i] ?? ''));

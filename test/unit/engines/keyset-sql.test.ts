@@ -154,3 +154,16 @@ describe('PostgreSQL scan in timestamp order', () => {
     expect(sql).toContain('ORDER BY "created_at", "id"');
   });
 });
+
+describe('textArrayLiteral', () => {
+  it('writes the literal pg itself sends for an array of strings', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { prepareValue } = require('pg/lib/utils') as { prepareValue: (v: unknown) => string };
+    for (const values of [
+      [],
+      ['1', '42', '9223372036854775807'],
+      ['', 'NULL', 'a,b', '{x}', ' sp ', 'q"uote', 'back\\slash', '\\"', 'é😀', '123:(0,4)'],
+    ])
+      expect(pg.textArrayLiteral(values)).toBe(prepareValue(values));
+  });
+});

@@ -2,7 +2,7 @@
  * The compression micro-benchmark: the CPU that compressing (and decompressing) one batch of the bench's rows
  * costs per row, and the ratio, for gzip and zstd at a few levels, side by side in one run. No services: the
  * rows are generated here as PostgreSQL returns the bench table's rows (bench/seed.ts, the same pure function of
- * i), encoded as the codec writes them, and compressed through the same stream in the same 64 KiB chunks as the
+ * i), encoded as the codec writes them, and compressed through the same stream in the same 256 KiB chunks as the
  * archive step (src/activities/archive-batch.ts). CPU is process.cpuUsage(), which counts zlib's thread pool too.
  *
  *   bash scripts/with-node.sh tsx bench/compression.ts [--rows 200000] [--repeats 5] [--choices gzip-1,zstd-1]
@@ -17,7 +17,7 @@ import { compressionSpec, createCompressor, createDecompressor } from '../src/st
 import { compressionChoice, positive, type CompressionChoice } from './options';
 import { OLD_FRACTION } from './settings';
 
-const CHUNK_CHARS = 64 * 1024; // as archive-batch gathers lines before they go to the compressor
+const CHUNK_CHARS = 256 * 1024; // as archive-batch gathers lines before they go to the compressor
 const DAY_S = 86_400;
 const COLUMNS = ['id', 'created_at', 'account_id', 'status', 'amount', 'payload'];
 const STATUS = (i: number) => ['failed', 'open', 'open'][i % 10] ?? 'done';

@@ -77,9 +77,18 @@ const zstdParams = (level: number) => ({
   params: { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 1 },
 });
 
+/**
+ * Output buffer of the streams (zlib's default is 16 KiB). Every buffer filled is a round trip between libuv's thread
+ * pool and the main thread: decompressing a 3 MB batch took 200 of them, and about three times the CPU of 256 KiB
+ * buffers (bench/RESULTS.md). The bytes are the same whatever the buffer.
+ */
+export const STREAM_CHUNK_BYTES = 256 * 1024;
+
 /** The compressing stream the archive step writes a data object through. */
 export function createCompressor(compression: Compression, level: number): Transform {
-  return compression === 'gzip' ? createGzip({ level }) : createZstdCompress(zstdParams(level));
+  return compression === 'gzip'
+    ? createGzip({ level, chunkSize: STREAM_CHUNK_BYTES })
+    : createZstdCompress({ ...zstdParams(level), chunkSize: STREAM_CHUNK_BYTES });
 }
 
 /** The same bytes as createCompressor's, at once (hand-written archives in tests, benchmarks). */
@@ -89,7 +98,8 @@ export function compressSync(compression: Compression, level: number, data: Buff
 
 /** The decompressing stream for the data object at `key`. */
 export function createDecompressor(key: string): Transform {
-  return compressionOfKey(key) === 'zstd' ? createZstdDecompress() : createGunzip();
+  const options = { chunkSize: STREAM_CHUNK_BYTES };
+  return compressionOfKey(key) === 'zstd' ? createZstdDecompress(options) : createGunzip(options);
 }
 
 /** The whole data object at `key`, decompressed. @throws zlib's errors for damaged bytes (isDecompressionError). */

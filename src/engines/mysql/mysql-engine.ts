@@ -18,7 +18,7 @@ import { introspectTable } from './mysql-introspector';
 import { ensureTable, insertRows } from './mysql-restore';
 import {
   integerKeyColumn,
-  integerKeyLiteral,
+  integerKeyLiterals,
   keysInSql,
   scanSql,
   qualifiedTable,
@@ -46,17 +46,23 @@ function textRow(values: unknown[], columns: readonly ColumnInfo[], offset: numb
   return row;
 }
 
+/** The names of the key columns whose values are bytes (written as `\\x` hex, as the extract writes them). */
+function binaryKeyColumns(table: TableInfo): Set<string> {
+  return new Set(table.primaryKey.filter((k) => table.columns.some((c) => c.name === k && isBinaryColumn(c))));
+}
+
 /** The least and greatest key of a chunk, for a one-column integer key whose every value is plainly an integer. */
 function integerRange(
   table: TableInfo,
   chunk: readonly GuardedDeleteEntry[],
 ): { low: string; high: string } | null {
   const column = integerKeyColumn(table);
-  if (!column || chunk.length === 0) return null;
+  const literalOf = column && integerKeyLiterals(column);
+  if (!literalOf || chunk.length === 0) return null;
   let low: bigint | null = null;
   let high: bigint | null = null;
   for (const { key } of chunk) {
-    const literal = integerKeyLiteral(column, key[0] ?? '');
+    const literal = literalOf(key[0] ?? '');
     if (literal === null) return null;
     const value = BigInt(literal);
     if (low === null || value < low) low = value;
@@ -214,16 +220,12 @@ export class MysqlEngine implements Engine {
     table: TableInfo,
     chunk: readonly GuardedDeleteEntry[],
   ): Promise<{ hashes: Map<string, string | null>; range?: { sql: string; params: unknown[] } }> {
-    const keyColumns = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
     const lockSql = (where: string, limit = '') =>
       `SELECT ${rowHashSql(table)}, ${table.primaryKey.map(quoteIdent).join(', ')} FROM ${qualifiedTable(table)} WHERE ${where}${limit} FOR UPDATE`;
-    const hashesOf = (rows: unknown[][]) =>
-      new Map(
-        rows.map((r) => {
-          const key = textRow(r, keyColumns, 1);
-          return [JSON.stringify(table.primaryKey.map((k) => key[k])), toText(r[0], false)];
-        }),
-      );
+    // Values arrive as text, the fingerprint first and then the key columns, named as the select list names them.
+    const typeCast = textTypeCast(binaryKeyColumns(table));
+    const hashesOf = (rows: (string | null)[][]) =>
+      new Map(rows.map((r) => [JSON.stringify(r.slice(1)), r[0] ?? null]));
     const bounds = integerRange(table, chunk);
     if (bounds) {
       const range = {
@@ -232,12 +234,12 @@ export class MysqlEngine implements Engine {
       };
       const [rows] = await conn.query({
         sql: lockSql(range.sql, ` ORDER BY ${quoteIdent(table.primaryKey[0]!)} LIMIT ${chunk.length + 1}`),
-        typeCast: rawTypeCast,
+        typeCast,
         rowsAsArray: true,
       });
       // Fewer rows than the limit: the whole range was read and locked.
       if ((rows as unknown[][]).length <= chunk.length)
-        return { hashes: hashesOf(rows as unknown[][]), range };
+        return { hashes: hashesOf(rows as (string | null)[][]), range };
     }
     const match = keysInSql(
       table,
@@ -246,10 +248,10 @@ export class MysqlEngine implements Engine {
     const [rows] = await conn.query({
       sql: lockSql(match.sql),
       values: match.params,
-      typeCast: rawTypeCast,
+      typeCast,
       rowsAsArray: true,
     });
-    return { hashes: hashesOf(rows as unknown[][]) };
+    return { hashes: hashesOf(rows as (string | null)[][]) };
   }
 
   async existingKeys(table: TableInfo, keys: readonly string[][]): Promise<Set<string>> {

@@ -19,12 +19,15 @@ databases:
 
 describe("a run's compression", () => {
   it('travels with every table in the run input, so every attempt of a batch writes the same data key', () => {
-    const zstd = buildFleetInput(config(', compression: zstd'), { databases: [], dryRun: false });
+    const zstd = buildFleetInput(config(''), { databases: [], dryRun: false });
     expect(zstd.databases[0]!.tables.map((t) => t.compression)).toEqual([
       { name: 'zstd', level: 1 },
       { name: 'zstd', level: 1 },
     ]);
-    const gzip = buildFleetInput(config(', compressionLevel: 1'), { databases: [], dryRun: false });
+    const gzip = buildFleetInput(config(', compression: gzip, compressionLevel: 1'), {
+      databases: [],
+      dryRun: false,
+    });
     expect(gzip.databases[0]!.tables[0]!.compression).toEqual({ name: 'gzip', level: 1 });
   });
 

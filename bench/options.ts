@@ -110,7 +110,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     .option('--no-build', 'do not run `npm run build` first (dist/ is what the worker runs)')
     .option(
       '--compression <choice>',
-      "db-archiver's storage.compression and level: gzip-1 to gzip-9, zstd-1 to zstd-19 (default: its own, gzip-6)",
+      "db-archiver's storage.compression and level: gzip-1 to gzip-9, zstd-1 to zstd-19 (default: its own, zstd-1)",
       compressionChoice,
     )
     .showHelpAfterError();

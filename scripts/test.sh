@@ -9,9 +9,11 @@ echo "test: Node.js $(node --version) ($DB_ARCHIVER_NODE)" >&2
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up
-# Chromium for the Web UI test, DuckDB (with httpfs) for the reading-archives test: pinned, cached, idempotent.
+# Chromium for the Web UI test, DuckDB (with httpfs) for the reading-archives test, the zstd CLI for the docs
+# test's check of a data object by hand: pinned, cached, idempotent.
 bash scripts/install-browser.sh
 bash scripts/install-duckdb.sh
+bash scripts/install-zstd.sh
 eval "$(bash scripts/services.sh env)"
 
 echo "test: typecheck and lint" >&2

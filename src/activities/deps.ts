@@ -21,8 +21,9 @@ export interface ActivityDeps {
     multipartThresholdBytes: number;
     partSizeBytes: number;
     /**
-     * How data objects are compressed when a run's input does not say (runs started before TableSpec.compression);
-     * readers go by each object's key.
+     * The worker's configured compression. A run's input says how its batches are compressed
+     * (TableSpec.compression); a run started before it did goes on with gzip, at this level if this is gzip
+     * (runCompression). Readers go by each object's key.
      */
     compression: Compression;
     /** Level of that compression (gzip 1–9, zstd 1–19). */

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { NoSuchKey, NotFound } from '@aws-sdk/client-s3';
 import { Context, log } from '@temporalio/activity';
 import type { VerifyArchivedBatchInput, VerifyArchivedBatchResult, VerifyProblem } from '../shared/verify';
-import { getObjectBytes, headObject, sidecarKeys, type BatchManifest, type BatchMeta } from '../storage';
+import {
+  dataKeyBase,
+  getObjectBytes,
+  headObject,
+  isDataKey,
+  sidecarKeys,
+  type BatchManifest,
+  type BatchMeta,
+} from '../storage';
 import type { ActivityDeps } from './deps';
 import { checkDeletionRecord, checkManifest, checkMeta, describeLines } from './verify-archive-checks';
 import { readArchiveLines, type ReadOutcome } from './verify-archive-read';
@@ -55,6 +63,23 @@ async function headIfExists(deps: ActivityDeps, key: string) {
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/**
+ * The batch's data key and what S3 stores there. The listing names a batch whose data object is gone by its gzip
+ * key, as it reads no sidecar: when nothing stands there and the metadata names another data key of the batch
+ * (the other compression), that one is checked and reported, so a zstd batch goes by the key it was written to.
+ */
+async function findDataObject(deps: ActivityDeps, listed: string, metaValue: unknown) {
+  const stored = await headIfExists(deps, listed);
+  const named = (metaValue as { dataKey?: unknown } | null | undefined)?.dataKey;
+  const other =
+    typeof named === 'string' &&
+    named !== listed &&
+    isDataKey(named) &&
+    dataKeyBase(named) === dataKeyBase(listed);
+  if (stored !== null || !other) return { dataKey: listed, stored };
+  return { dataKey: named, stored: await headIfExists(deps, named) };
 }
 
 /** Lines that disagree with the manifest in one way: the first few line numbers and how many in all. */
@@ -149,17 +174,18 @@ export function createVerifyArchivedBatch(deps: ActivityDeps) {
   return async function verifyArchivedBatch(
     input: VerifyArchivedBatchInput,
   ): Promise<VerifyArchivedBatchResult> {
-    const { dataKey, table } = input;
-    const keys = sidecarKeys(dataKey);
+    const { table } = input;
+    const keys = sidecarKeys(input.dataKey);
     const problems: VerifyProblem[] = [];
     const report = (key: string, found: readonly string[]) => {
       for (const problem of found) problems.push({ key, problem });
     };
 
     const metaValue = await readSidecar(deps, keys.meta, 'metadata', report);
+    const { dataKey, stored } = await findDataObject(deps, input.dataKey, metaValue);
     let meta: BatchMeta | null = null;
     if (metaValue !== undefined) {
-      const checked = checkMeta(metaValue, { ...input, manifestKey: keys.manifest });
+      const checked = checkMeta(metaValue, { ...input, dataKey, manifestKey: keys.manifest });
       meta = checked.meta;
       report(keys.meta, checked.problems);
     }
@@ -171,7 +197,6 @@ export function createVerifyArchivedBatch(deps: ActivityDeps) {
       report(keys.manifest, checked.problems);
     }
 
-    const stored = await headIfExists(deps, dataKey);
     const lines = lineChecker(manifest);
     let read: ReadOutcome = { status: 'missing' };
     if (stored) {

@@ -56,7 +56,7 @@ export function createListBatchesToVerify(deps: ActivityDeps) {
       more = page.IsTruncated === true && token !== undefined;
     }
     // Seeing a key of the batch after the last one returned proves that one complete (keys are adjacent).
-    // A batch whose data object is gone is named by the gzip key; its metadata's own dataKey is reported beside it.
+    // A batch whose data object is gone is named by the gzip key; its check goes by the key its metadata names.
     // A data object of each compression (see restore-list.ts) lists both, and the one the metadata does not name
     // is reported.
     const dataKeysOfPage = (page: string[]) => page.flatMap((b) => dataKeysOf.get(b) ?? [`${b}.jsonl.gz`]);

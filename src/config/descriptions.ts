@@ -67,8 +67,8 @@ export const CONFIG_DESCRIPTIONS: Record<string, KeyDescription> = {
   },
   'storage.compression': {
     description:
-      "How data objects are compressed: `gzip` (`….jsonl.gz`, readable by every tool) or `zstd` (`….jsonl.zst`; DuckDB, Athena and `zstd -d` read it, see docs/s3-layout.md). On the benchmark table zstd at level 1 took a quarter of the CPU of gzip level 6 for objects 11% smaller (bench/RESULTS.md). It is part of a run's input: a change applies from the next `archiver run` (a schedule: after `schedule create … --update`), and every reader goes by each object's key, so one archive may hold both.",
-    example: 'compression: zstd',
+      "How data objects are compressed: `zstd` (`….jsonl.zst`; DuckDB, Athena and `zstd -d` read it, see docs/s3-layout.md) or `gzip` (`….jsonl.gz`), for readers that take only gzip. On the benchmark table zstd at level 1 took a quarter of the CPU of gzip level 6 for objects 11% smaller (bench/RESULTS.md). It is part of a run's input: a change applies from the next `archiver run` (a schedule: after `schedule create … --update`), and every reader goes by each object's key, so one archive may hold both. The default was `gzip` before: a file without this key writes zstd from its next run on, while runs already in flight, and schedules created before, go on with gzip (see Upgrading in the README).",
+    example: 'compression: gzip # .jsonl.gz, as before zstd became the default',
   },
   'storage.compressionLevel': {
     description:

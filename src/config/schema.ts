@@ -56,7 +56,8 @@ const storage = field
     forcePathStyle: field.flag().default(false),
     multipartThresholdBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(16 * MiB),
     partSizeBytes: field.bytesBetween(5 * MiB, 5 * GiB).default(8 * MiB),
-    compression: field.oneOf(COMPRESSIONS).default('gzip'),
+    // zstd level 1 costs a quarter of gzip level 6's CPU for objects 11% smaller (bench/RESULTS.md).
+    compression: field.oneOf(COMPRESSIONS).default('zstd'),
     // Its range depends on the compression: checked below, with a message that names both.
     compressionLevel: field.integer('must be an integer: 1 to 9 for gzip, 1 to 19 for zstd').optional(),
   })

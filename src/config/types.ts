@@ -37,7 +37,7 @@ export interface StorageConfig {
   readonly multipartThresholdBytes: number;
   /** Size of each multipart part, at least 5 MiB (S3's minimum); default 8 MiB. */
   readonly partSizeBytes: number;
-  /** How data objects are compressed: `gzip` (default) or `zstd`. */
+  /** How data objects are compressed: `zstd` (default) or `gzip`. */
   readonly compression: Compression;
   /** Level of that compression: gzip 1 (fastest) to 9 (smallest), default 6; zstd 1 to 19, default 1. */
   readonly compressionLevel: number;

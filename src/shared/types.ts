@@ -20,7 +20,8 @@ export interface TableSpec {
    * How the run compresses the table's data objects (`storage.compression` as the run's configuration says). It
    * travels in the input so that every attempt of a batch, on any worker, writes the same data key: batch objects
    * are written once, and two attempts must never write one batch under two keys. Absent in runs started before
-   * it was added: the worker's own setting.
+   * it was added, all of which wrote gzip: such a run goes on with gzip whatever the worker's setting
+   * (runCompression in src/storage/compression.ts).
    */
   compression?: BatchCompression;
 }

@@ -30,7 +30,8 @@ export interface ListBatchesToVerifyResult {
   /**
    * The data key of every batch on the page (`….jsonl.gz` or `….jsonl.zst`), whether or not that object exists: a
    * batch is listed when any of its objects (data, manifest, metadata, deletion record) is there, by its gzip key
-   * when its data object is gone. A batch with a data object of each compression is listed by both keys.
+   * when its data object is gone (the check then takes the key the metadata names). A batch with a data object of
+   * each compression is listed by both keys.
    */
   dataKeys: string[];
   /** Where the next page starts; null when this was the last. */

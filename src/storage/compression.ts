@@ -10,7 +10,7 @@ import {
   zstdCompressSync,
   zstdDecompressSync,
 } from 'node:zlib';
-import type { CompressionName } from '../shared/types';
+import type { BatchCompression, CompressionName } from '../shared/types';
 
 /**
  * The compressions of batch data objects, and everything that depends on the choice: the data key's suffix,
@@ -45,6 +45,22 @@ const SPECS: Record<Compression, CompressionSpec> = {
 
 export function compressionSpec(compression: Compression): Readonly<CompressionSpec> {
   return SPECS[compression];
+}
+
+/**
+ * How a batch's data object is compressed: as its run's input says (TableSpec.compression), or gzip for a run
+ * that does not say. Such a run was started by a version from before runs carried their compression, and all of
+ * those wrote gzip: a retried batch of it must write the .jsonl.gz key its first attempt may have written, never a
+ * second data object of the worker's own compression under another key. The level is the configured one when the
+ * worker is configured with gzip, else gzip's default.
+ */
+export function runCompression(
+  spec: BatchCompression | undefined,
+  storage: { compression: Compression; compressionLevel: number },
+): BatchCompression {
+  if (spec) return spec;
+  const level = storage.compression === 'gzip' ? storage.compressionLevel : SPECS.gzip.defaultLevel;
+  return { name: 'gzip', level };
 }
 
 /** Matches the ending of any data key (`.jsonl.gz`, `.jsonl.zst`), for patterns that take a key apart. */

@@ -11,6 +11,7 @@ export {
   decompressSync,
   isDataKey,
   isDecompressionError,
+  runCompression,
   type Compression,
 } from './compression';
 export { batchKeys, reportKey, tablePrefix, tableRunsPrefix, sidecarKeys } from './keys';

@@ -2,8 +2,8 @@ import { compressionSpec, dataKeyBase, type Compression } from './compression';
 
 /**
  * The S3 key layout, an interface for people who read archives without this tool (docs/s3-layout.md):
- *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.jsonl.gz      rows, one JSON object per line
- *                                                                  (.jsonl.zst with `storage.compression: zstd`)
+ *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.jsonl.zst     rows, one JSON object per line
+ *                                                                  (.jsonl.gz with `storage.compression: gzip`)
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.manifest.json primary keys of the batch
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.meta.json     schema, counts, checksums
  *   {prefix}/{database}/{schema.table}/runs/{runId}/batch-{seq}.deleted.json  which keys the delete removed

@@ -75,7 +75,7 @@ describe.each(ENGINES)('%s: the data-loss oracle', (kind) => {
     const { Contents = [] } = await s3.send(
       new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: oracle.bucket }),
     );
-    const dataKey = Contents.map((o) => o.Key!).find((k) => k.endsWith('batch-000000.jsonl.gz'))!;
+    const dataKey = Contents.map((o) => o.Key!).find((k) => /batch-000000\.jsonl\.(gz|zst)$/.test(k))!;
     const manifestKey = sidecarKeys(dataKey).manifest;
     const manifest = await getJson<BatchManifest>(s3, oracle.bucket, manifestKey);
     manifest.rowHash[0] = '0'.repeat(32);

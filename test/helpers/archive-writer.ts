@@ -32,7 +32,7 @@ export interface HandWrittenBatch {
   primaryKey: string[];
   timestampColumn: string;
   rows: Row[];
-  /** Default gzip, at its default level. */
+  /** Default zstd (as `storage.compression`), at its default level. */
   compression?: Compression;
   /** The deletion record's lists; no record at all when absent. */
   deletion?: { deleted: string[][]; skippedChanged: string[][] };
@@ -42,7 +42,7 @@ const sha256 = (data: Buffer | string, encoding: 'hex' | 'base64') =>
   createHash('sha256').update(data).digest(encoding);
 
 export async function writeBatch(s3: S3Client, bucket: string, batch: HandWrittenBatch): Promise<string> {
-  const compression = batch.compression ?? 'gzip';
+  const compression = batch.compression ?? 'zstd';
   const keys = batchKeys(batch.prefix, batch.database, batch.table, batch.runId, batch.batch, compression);
   const names = batch.columns.map((c) => c.name);
   const lines = batch.rows.map((row) => encodeRow(row, names));

@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { getJson, sidecarKeys, type DeletionRecord } from '../../src/storage';
+import { getJson, isDataKey, sidecarKeys, type DeletionRecord } from '../../src/storage';
 import {
   databaseProgressQuery,
   fleetWorkflowId,
@@ -106,7 +106,7 @@ describe('operating a run', () => {
         new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: bucket }),
       );
       const deleted = new Set<number>();
-      for (const key of Contents.map((o) => o.Key!).filter((k) => k.endsWith('.jsonl.gz'))) {
+      for (const key of Contents.map((o) => o.Key!).filter(isDataKey)) {
         const record = await getJson<DeletionRecord>(s3, bucket, sidecarKeys(key).deleted).catch(() => null);
         for (const k of record?.deleted ?? []) deleted.add(Number(k[0]));
       }

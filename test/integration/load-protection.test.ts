@@ -6,10 +6,9 @@
  * next run.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { gunzipSync } from 'node:zlib';
 import { decodeRow, splitLines } from '../../src/codec';
 import { formatProgress } from '../../src/cli/progress';
-import { getJson, sidecarKeys, type DeletionRecord } from '../../src/storage';
+import { decompressSync, getJson, isDataKey, sidecarKeys, type DeletionRecord } from '../../src/storage';
 import { databaseProgressQuery, databaseWorkflowId, type DatabaseProgressView } from '../../src/shared';
 import { EventsTable, type EngineKind } from '../helpers/events-table';
 import { slowArchiveBatch, startPipeline, type TestPipeline } from '../helpers/pipeline';
@@ -21,13 +20,15 @@ const ENGINES: EngineKind[] = ['postgres', 'mysql'];
 /** The ids in the archive's data objects, and those the deletion records list as deleted. */
 async function archived(s3: S3Client, bucket: string): Promise<{ ids: Set<number>; deleted: Set<number> }> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-  const keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith('.jsonl.gz'));
+  const keys = (listed.Contents ?? []).map((o) => o.Key!).filter(isDataKey);
   const ids = new Set<number>();
   const deleted = new Set<number>();
   for (const key of keys) {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = Buffer.from(await response.Body!.transformToByteArray());
-    for (const row of splitLines(gunzipSync(bytes).toString('utf8')).map(decodeRow)) ids.add(Number(row.id));
+    for (const row of splitLines(decompressSync(key, bytes).toString('utf8')).map(decodeRow)) {
+      ids.add(Number(row.id));
+    }
     const record = await getJson<DeletionRecord>(s3, bucket, sidecarKeys(key).deleted).catch(() => null);
     for (const [id] of record?.deleted ?? []) deleted.add(Number(id));
   }

@@ -5,15 +5,15 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { getJson, sidecarKeys, type BatchMeta } from '../../src/storage';
+import { getJson, isDataKey, sidecarKeys, type BatchMeta } from '../../src/storage';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable } from '../helpers/events-table';
 import { startPipeline } from '../helpers/pipeline';
 import { createBucket, s3Client } from '../helpers/services';
 
-async function objectKeys(s3: S3Client, bucket: string, suffix: string): Promise<string[]> {
+async function objectKeys(s3: S3Client, bucket: string, keep: (key: string) => boolean): Promise<string[]> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-  return (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith(suffix));
+  return (listed.Contents ?? []).map((o) => o.Key!).filter(keep);
 }
 
 describe('pipeline shapes', () => {
@@ -44,7 +44,7 @@ describe('pipeline shapes', () => {
         count++;
       }
       expect(count).toBeGreaterThan(2);
-      expect(await objectKeys(s3, bucket, '.jsonl.gz')).toHaveLength(24);
+      expect(await objectKeys(s3, bucket, isDataKey)).toHaveLength(24);
     } finally {
       await pipeline.stop();
       await table.close();
@@ -54,7 +54,7 @@ describe('pipeline shapes', () => {
   it('uploads a batch above the multipart threshold in parts with a composite checksum', async () => {
     const table = await EventsTable.create('mysql', 'multipart');
     const bucket = await createBucket(s3, 'multipart');
-    // Random payloads barely compress, so 2,500 rows of 4 KB make a gzip object of about 7.5 MB.
+    // Random payloads barely compress, so 2,500 rows of 4 KB make an object of about 7.5 MB.
     await table.insert(1, 2500, 200, () => randomBytes(3000).toString('base64'));
     const pipeline = await startPipeline(
       eventsConfigYaml([table], {
@@ -71,7 +71,7 @@ describe('pipeline shapes', () => {
         deleted: 2500,
         verified: 25,
       });
-      const [dataKey] = await objectKeys(s3, bucket, '.jsonl.gz');
+      const [dataKey] = await objectKeys(s3, bucket, isDataKey);
       const meta = await getJson<BatchMeta>(s3, bucket, sidecarKeys(dataKey!).meta);
       expect(meta.compressedBytes).toBeGreaterThan(5_242_880);
       expect(meta.s3ChecksumSha256).toMatch(/-2$/);
@@ -86,7 +86,11 @@ describe('pipeline shapes', () => {
     const bucket = await createBucket(s3, 'gzip1');
     await table.insert(1, 300, 200, (id) => `row ${id} `.repeat(20));
     const pipeline = await startPipeline(
-      eventsConfigYaml([table], { bucket, batchSize: 1000, storageExtra: ', compressionLevel: 1' }),
+      eventsConfigYaml([table], {
+        bucket,
+        batchSize: 1000,
+        storageExtra: ', compression: gzip, compressionLevel: 1',
+      }),
     );
     try {
       const { report } = await pipeline.runFleet();
@@ -96,12 +100,13 @@ describe('pipeline shapes', () => {
         deleted: 300,
       });
       expect(report.databases[0]!.tables[0]!.verified).toBeGreaterThan(0);
-      const [dataKey] = await objectKeys(s3, bucket, '.jsonl.gz');
+      const [dataKey] = await objectKeys(s3, bucket, isDataKey);
       const body = Buffer.from(
         await (
           await s3.send(new GetObjectCommand({ Bucket: bucket, Key: dataKey! }))
         ).Body!.transformToByteArray(),
       );
+      expect(dataKey).toMatch(/\.jsonl\.gz$/);
       // The gzip header's XFL byte says how zlib compressed: 4 for its fastest level (1), 0 for the default (6).
       expect(body[8]).toBe(4);
       expect(gunzipSync(body).toString('utf8').trimEnd().split('\n')).toHaveLength(300);
@@ -122,7 +127,7 @@ describe('pipeline shapes', () => {
       expect(report).toMatchObject({ status: 'completed', dryRun: true });
       expect(report.databases[0]!.tables[0]).toMatchObject({ archived: 95, batches: 5, deleted: 0 });
       expect(await table.ids()).toHaveLength(105);
-      expect(await objectKeys(s3, bucket, '')).toEqual([]);
+      expect(await objectKeys(s3, bucket, () => true)).toEqual([]);
     } finally {
       await pipeline.stop();
       await table.close();

@@ -3,9 +3,8 @@
  * never deleted, a damaged object stops the delete, and no row data or secret reaches workflow history.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getJson, sidecarKeys, type DeletionRecord } from '../../src/storage';
+import { decompressSync, getJson, isDataKey, sidecarKeys, type DeletionRecord } from '../../src/storage';
 import { decodeRow, splitLines } from '../../src/codec';
-import { gunzipSync } from 'node:zlib';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable, type EngineKind } from '../helpers/events-table';
 import { startPipeline } from '../helpers/pipeline';
@@ -17,7 +16,7 @@ async function dataKeys(s3: S3Client, bucket: string): Promise<string[]> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
   return (listed.Contents ?? [])
     .map((o) => o.Key!)
-    .filter((k) => k.endsWith('.jsonl.gz'))
+    .filter(isDataKey)
     .sort();
 }
 
@@ -28,7 +27,7 @@ async function objectRows(
 ): Promise<Record<string, string | null>[]> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const bytes = Buffer.from(await response.Body!.transformToByteArray());
-  return splitLines(gunzipSync(bytes).toString('utf8')).map(decodeRow);
+  return splitLines(decompressSync(key, bytes).toString('utf8')).map(decodeRow);
 }
 
 describe.each(ENGINES)('%s: the archival pipeline', (engine) => {
@@ -125,7 +124,8 @@ describe.each(ENGINES)('%s: the archival pipeline', (engine) => {
       async verifyBatch(ref) {
         const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: ref.dataKey }));
         const body = Buffer.from(await response.Body!.transformToByteArray());
-        // Damage the compressed stream's tail (its CRC) so gunzip itself reports it, or the bytes hash differently.
+        // Damage the compressed stream's tail (gzip's CRC, zstd's last block) so the decompressor itself reports
+        // it, or the bytes hash differently.
         body[body.length - 6]! ^= 0xff;
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: ref.dataKey, Body: body }));
         return real.verifyBatch(ref);

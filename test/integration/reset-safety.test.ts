@@ -8,6 +8,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseReport } from '../../src/shared';
+import { isDataKey } from '../../src/storage';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable } from '../helpers/events-table';
 import { startPipeline } from '../helpers/pipeline';
@@ -66,6 +67,6 @@ async function dataObjects(s3: S3Client, bucket: string): Promise<string[]> {
   const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
   return Contents.map((o) => o.Key!)
-    .filter((k) => k.endsWith('.jsonl.gz'))
+    .filter(isDataKey)
     .sort();
 }

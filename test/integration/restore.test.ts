@@ -275,7 +275,7 @@ describe.each<EngineKind>(['postgres', 'mysql'])('%s: archiver restore', (engine
     const dataKeys = (listed.Contents ?? [])
       .map((o) => o.Key!)
       .filter((k) => k.includes('/events/') || k.includes('.events/'))
-      .filter((k) => k.endsWith('batch-000001.jsonl.gz'));
+      .filter((k) => /batch-000001\.jsonl\.(gz|zst)$/.test(k));
     expect(dataKeys).toHaveLength(1);
     const damaged = dataKeys[0]!;
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: damaged }));

@@ -6,9 +6,15 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { ChildProcess } from 'node:child_process';
-import { getJson, getObjectBytes, sha256Hex } from '../../src/storage';
+import {
+  decompressSync,
+  getJson,
+  getObjectBytes,
+  isDataKey,
+  sha256Hex,
+  sidecarKeys,
+} from '../../src/storage';
 import type { FleetReport } from '../../src/shared';
 import { runCli, startWorkerProcess, stopProcess } from '../helpers/cli';
 import {
@@ -129,20 +135,17 @@ databases:
     expect(myLeft).toEqual([{ n: NEW_ROWS, old: '0' }]);
   });
 
-  it('leaves objects whose rows and checksums match their metadata', async () => {
+  it('leaves zstd objects, the default, whose rows and checksums match their metadata', async () => {
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: `it/${pg.name}/public.events/` }),
     );
-    const dataKeys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith('.jsonl.gz'));
+    const dataKeys = (listed.Contents ?? []).map((o) => o.Key!).filter(isDataKey);
     expect(dataKeys).toHaveLength(3);
+    expect(dataKeys.every((k) => k.endsWith('.jsonl.zst'))).toBe(true);
     let rows = 0;
     for (const key of dataKeys) {
-      const raw = gunzipSync(await getObjectBytes(s3, bucket, key));
-      const meta = await getJson<{ sha256: string; rowCount: number }>(
-        s3,
-        bucket,
-        key.replace('.jsonl.gz', '.meta.json'),
-      );
+      const raw = decompressSync(key, await getObjectBytes(s3, bucket, key));
+      const meta = await getJson<{ sha256: string; rowCount: number }>(s3, bucket, sidecarKeys(key).meta);
       expect(sha256Hex(raw)).toBe(meta.sha256);
       const lines = raw.toString('utf8').trim().split('\n');
       expect(lines).toHaveLength(meta.rowCount);

@@ -4,7 +4,7 @@
  */
 import { ListObjectsV2Command, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { getJson, sidecarKeys, type BatchMeta } from '../../src/storage';
+import { getJson, isDataKey, sidecarKeys, type BatchMeta } from '../../src/storage';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable } from '../helpers/events-table';
 import { startPipeline } from '../helpers/pipeline';
@@ -20,7 +20,7 @@ describe('resumable uploads', () => {
   it('resume an interrupted multipart upload from its uploaded parts', async () => {
     const table = await EventsTable.create('postgres', 'resume');
     const bucket = await createBucket(s3, 'resume');
-    // About 12 MB of gzip from barely compressible rows: three or more 5 MiB parts in one batch.
+    // About 12 MB compressed from barely compressible rows: three or more 5 MiB parts in one batch.
     await table.insert(1, 4000, 200, () => randomBytes(3000).toString('base64'));
     const pipeline = await startPipeline(
       eventsConfigYaml([table], {
@@ -60,7 +60,7 @@ describe('resumable uploads', () => {
       expect(sentParts.filter((p) => p === 2)).toHaveLength(1);
       expect(sentParts.filter((p) => p === 3)).toHaveLength(1);
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-      const dataKey = (listed.Contents ?? []).map((o) => o.Key!).find((k) => k.endsWith('.jsonl.gz'))!;
+      const dataKey = (listed.Contents ?? []).map((o) => o.Key!).find(isDataKey)!;
       const meta = await getJson<BatchMeta>(s3, bucket, sidecarKeys(dataKey).meta);
       expect(meta.s3ChecksumSha256).toMatch(/-[3-9]$/);
       expect(report.databases[0]!.tables[0]!.verified).toBeGreaterThan(0);

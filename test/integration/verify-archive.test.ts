@@ -20,7 +20,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildFleetInput } from '../../src/cli/fleet-input';
 import { fleetWorkflowId } from '../../src/shared';
 import { verifyWorkflowId, type VerifyInput, type VerifyReport } from '../../src/shared/verify';
-import { putObject, sidecarKeys, type BatchManifest, type DeletionRecord } from '../../src/storage';
+import {
+  isDataKey,
+  putObject,
+  sidecarKeys,
+  type BatchManifest,
+  type DeletionRecord,
+} from '../../src/storage';
 import { runCli } from '../helpers/cli';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable, type EngineKind } from '../helpers/events-table';
@@ -93,7 +99,7 @@ describe.each<EngineKind>(['postgres', 'mysql'])('%s: archiver verify', (engine)
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 't/' }));
     dataKeys = (listed.Contents ?? [])
       .map((o) => o.Key!)
-      .filter((k) => k.endsWith('.jsonl.gz'))
+      .filter(isDataKey)
       .sort();
     expect(dataKeys).toHaveLength(3);
   });

@@ -20,7 +20,14 @@ import { parseConfig, type Config } from '../../src/config';
 import { EngineRegistry } from '../../src/engines';
 import { createLockBackend, type LockBackend } from '../../src/locks';
 import type { ArchiveBatchInput, ArchivedBatch, BatchRef } from '../../src/shared';
-import { createS3Client, getJson, sidecarKeys, type BatchManifest, type BatchMeta } from '../../src/storage';
+import {
+  createS3Client,
+  getJson,
+  isDataKey,
+  sidecarKeys,
+  type BatchManifest,
+  type BatchMeta,
+} from '../../src/storage';
 import { eventsConfigYaml } from '../helpers/config-yaml';
 import { EventsTable, type EngineKind } from '../helpers/events-table';
 import { createBucket, s3Client } from '../helpers/services';
@@ -52,7 +59,7 @@ class Gate {
 }
 
 const dataWrite = (command: unknown) =>
-  (command instanceof PutObjectCommand && command.input.Key!.endsWith('.jsonl.gz')) ||
+  (command instanceof PutObjectCommand && isDataKey(command.input.Key!)) ||
   command instanceof CompleteMultipartUploadCommand;
 const manifestWrite = (command: unknown) =>
   command instanceof PutObjectCommand && command.input.Key!.endsWith('.manifest.json');
@@ -218,7 +225,7 @@ describe('write-once batch objects', () => {
   });
 
   it('refuse a stale attempt that completes its multipart upload after the batch was deleted', async () => {
-    // About 7 MB of gzip from barely compressible rows: two 5 MiB parts.
+    // About 7 MB compressed from barely compressible rows: two 5 MiB parts.
     await staleUploadAfterDelete(
       'mysql',
       'wonce_mp',

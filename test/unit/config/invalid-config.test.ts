@@ -149,7 +149,7 @@ databases:
       ),
     ).toEqual([
       'storage.partSizeBytes: must be a number of bytes between 5242880 (5 MiB) and 5368709120 (5 GiB)',
-      'storage.compressionLevel: must be an integer between 1 and 9 for compression gzip',
+      'storage.compressionLevel: must be an integer between 1 and 19 for compression zstd',
       'databases[0].pool: must be an integer between 1 and 100',
       'databases[0].tables[0].batchSize: must be at most 1000000',
       'databases[0].tables[0].verify.samplePercent: must be a number between 0 and 100',
@@ -160,10 +160,11 @@ databases:
 
   it('refuses a compression level outside the range of the chosen compression, naming both', () => {
     const storage = (extra: string) => file({ storage: `{ bucket: archive, ${extra} }` });
-    expect(problemsIn(storage('compressionLevel: 10'))).toEqual([
+    expect(problemsIn(storage('compression: gzip, compressionLevel: 10'))).toEqual([
       'storage.compressionLevel: must be an integer between 1 and 9 for compression gzip',
     ]);
-    expect(problemsIn(storage('compression: zstd, compressionLevel: 20'))).toEqual([
+    // Without a `compression` key the range is the default zstd's.
+    expect(problemsIn(storage('compressionLevel: 20'))).toEqual([
       'storage.compressionLevel: must be an integer between 1 and 19 for compression zstd',
     ]);
     expect(problemsIn(storage('compression: zstd, compressionLevel: 0'))).toEqual([

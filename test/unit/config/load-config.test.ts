@@ -24,8 +24,8 @@ describe('loadConfig', () => {
       forcePathStyle: true,
       multipartThresholdBytes: 16 * 1024 * 1024,
       partSizeBytes: 8 * 1024 * 1024,
-      compression: 'gzip',
-      compressionLevel: 6,
+      compression: 'zstd',
+      compressionLevel: 1,
     });
     expect(config.run).toEqual({ concurrency: 2, heartbeatTimeout: '2m', heartbeatTimeoutMs: 120_000 });
     expect(config.lock).toEqual({
@@ -65,17 +65,17 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('defaults the level to the chosen compression: 6 for gzip, 1 for zstd', () => {
+  it('defaults to zstd, and the level to the chosen compression: 6 for gzip, 1 for zstd', () => {
     const storage = (yaml: string) =>
       parseConfig(
         `storage: ${yaml}\ndatabases:\n  - { name: shop, engine: postgres, url: "postgres://h/shop", tables: [{ name: events, timestampColumn: created_at, olderThan: 90d }] }`,
         'test.yaml',
         {},
       ).storage;
-    expect(storage('{ bucket: archive }')).toMatchObject({ compression: 'gzip', compressionLevel: 6 });
-    expect(storage('{ bucket: archive, compression: zstd }')).toMatchObject({
-      compression: 'zstd',
-      compressionLevel: 1,
+    expect(storage('{ bucket: archive }')).toMatchObject({ compression: 'zstd', compressionLevel: 1 });
+    expect(storage('{ bucket: archive, compression: gzip }')).toMatchObject({
+      compression: 'gzip',
+      compressionLevel: 6,
     });
     expect(storage('{ bucket: archive, compression: zstd, compressionLevel: 19 }')).toMatchObject({
       compressionLevel: 19,
@@ -108,8 +108,8 @@ describe('loadConfig', () => {
       forcePathStyle: false,
       multipartThresholdBytes: 16 * 1024 * 1024,
       partSizeBytes: 8 * 1024 * 1024,
-      compression: 'gzip',
-      compressionLevel: 6,
+      compression: 'zstd',
+      compressionLevel: 1,
     });
     expect(config.storage).not.toHaveProperty('endpoint');
     expect(config.run).toEqual({ concurrency: 2, heartbeatTimeout: '2m', heartbeatTimeoutMs: 120_000 });

@@ -17,6 +17,7 @@ import {
   ObjectExistsError,
   ObjectUpload,
   putJson,
+  runCompression,
   UploadResumeMismatchError,
   type BatchManifest,
   type BatchMeta,
@@ -108,11 +109,8 @@ export function createArchiveBatch(deps: ActivityDeps) {
     const skip = archived ? (lineSha256: string) => archived.has(lineSha256) : undefined;
     let read = 0;
     let lastRead: ExtractedRow | null = null;
-    // The run's compression, the same for every attempt of the batch (see TableSpec.compression).
-    const compression = input.table.compression ?? {
-      name: deps.storage.compression,
-      level: deps.storage.compressionLevel,
-    };
+    // The run's compression, the same for every attempt of the batch (see TableSpec.compression and runCompression).
+    const compression = runCompression(input.table.compression, deps.storage);
     const keys = batchKeys(
       deps.storage.prefix,
       input.database,

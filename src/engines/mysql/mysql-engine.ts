@@ -48,7 +48,9 @@ function textRow(values: unknown[], columns: readonly ColumnInfo[], offset: numb
 
 /** The names of the key columns whose values are bytes (written as `\\x` hex, as the extract writes them). */
 function binaryKeyColumns(table: TableInfo): Set<string> {
-  return new Set(table.primaryKey.filter((k) => table.columns.some((c) => c.name === k && isBinaryColumn(c))));
+  return new Set(
+    table.primaryKey.filter((k) => table.columns.some((c) => c.name === k && isBinaryColumn(c))),
+  );
 }
 
 /** The least and greatest key of a chunk, for a one-column integer key whose every value is plainly an integer. */

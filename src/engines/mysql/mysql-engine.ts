@@ -27,7 +27,7 @@ import {
   selectBatchSql,
 } from './mysql-sql';
 import { RowChunkReader } from './mysql-row-chunks';
-import { isBinaryColumn, rawTypeCast, textTypeCast, toText } from './mysql-values';
+import { binaryColumnNames, textTypeCast } from './mysql-values';
 
 // Rows taken from the result stream per chunk (and buffered by it ahead of the reader).
 const FETCH_ROWS = 1000;
@@ -39,18 +39,9 @@ export interface MysqlEngineOptions {
   poolSize: number;
 }
 
-/** Turns an array row (fingerprint first when `offset` is 1) into text values keyed by column name. */
-function textRow(values: unknown[], columns: readonly ColumnInfo[], offset: number): Row {
-  const row: Row = {};
-  columns.forEach((column, i) => (row[column.name] = toText(values[i + offset], isBinaryColumn(column))));
-  return row;
-}
-
-/** The names of the key columns whose values are bytes (written as `\\x` hex, as the extract writes them). */
+/** The table's key columns whose values are bytes, by name (written as `\\x` hex, as the extract writes them). */
 function binaryKeyColumns(table: TableInfo): Set<string> {
-  return new Set(
-    table.primaryKey.filter((k) => table.columns.some((c) => c.name === k && isBinaryColumn(c))),
-  );
+  return binaryColumnNames(table.columns.filter((c) => table.primaryKey.includes(c.name)));
 }
 
 /** The least and greatest key of a chunk, for a one-column integer key whose every value is plainly an integer. */
@@ -93,7 +84,7 @@ export class MysqlEngine implements Engine {
     this.#pool = createPool({
       uri: options.url.replace(/^mariadb:/, 'mysql:'),
       connectionLimit: options.poolSize,
-      // Catalog and count queries: numbers and dates as strings so nothing is rounded; rows use rawTypeCast.
+      // Catalog and count queries: numbers and dates as strings so nothing is rounded; rows use textTypeCast.
       supportBigNumbers: true,
       bigNumberStrings: true,
       dateStrings: true,
@@ -121,7 +112,7 @@ export class MysqlEngine implements Engine {
     const broken = watchConnection(conn);
     let finished = false;
     // Every value arrives as its text (the fingerprint first, then the columns by their names in the select list).
-    const binaryNames = new Set(query.table.columns.filter(isBinaryColumn).map((c) => c.name));
+    const binaryNames = binaryColumnNames(query.table.columns);
     const result = callbackConnection.query({
       sql,
       values: params,
@@ -258,20 +249,14 @@ export class MysqlEngine implements Engine {
 
   async existingKeys(table: TableInfo, keys: readonly string[][]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const keyColumns = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
     const match = keysInSql(table, keys);
     const [rows] = await this.#pool.query({
       sql: `SELECT ${table.primaryKey.map(quoteIdent).join(', ')} FROM ${qualifiedTable(table)} WHERE ${match.sql}`,
       values: match.params,
-      typeCast: rawTypeCast,
+      typeCast: textTypeCast(binaryKeyColumns(table)),
       rowsAsArray: true,
     });
-    return new Set(
-      (rows as unknown[][]).map((r) => {
-        const key = textRow(r, keyColumns, 0);
-        return JSON.stringify(table.primaryKey.map((k) => key[k]));
-      }),
-    );
+    return new Set((rows as (string | null)[][]).map((r) => JSON.stringify(r)));
   }
 
   async ensureTable(

@@ -19,27 +19,23 @@ export function isBinaryColumn(column: ColumnInfo): boolean {
   return BINARY_TYPE.test(column.dataType);
 }
 
-/**
- * Values stay in the server's text form so nothing passes through a JavaScript number or Date. String-like
- * values arrive as bytes, because the driver cannot tell a binary column from a text one here; `toText`
- * decodes them with the column types from introspection.
- */
-export function rawTypeCast(field: TypeCastField, next: () => unknown): unknown {
-  void next;
-  return BYTE_TYPES.has(field.type) ? field.buffer() : field.string();
+/** The names of those of `columns` whose values are bytes. */
+export function binaryColumnNames(columns: readonly ColumnInfo[]): Set<string> {
+  return new Set(columns.filter(isBinaryColumn).map((c) => c.name));
 }
 
 /**
- * `rawTypeCast` and `toText` in one step, for a result whose binary columns are known by name: every value
- * arrives as its text (`toText`'s) without a Buffer in between.
+ * The type cast of every query that reads rows: values stay in the server's text form, so nothing passes through
+ * a JavaScript number or Date. The driver cannot tell a binary column from a text one, so the caller names the
+ * binary ones (from introspection, as the select list names them): those become `toText`'s `\\x` hex, every other
+ * string-like value is decoded as UTF-8 (the connection charset) without a Buffer in between.
  */
 export function textTypeCast(binaryNames: ReadonlySet<string>) {
   return (field: TypeCastField, next: () => unknown): string | null => {
     void next;
     if (!BYTE_TYPES.has(field.type)) return field.string();
     if (!binaryNames.has(field.name)) return field.string('utf8');
-    const bytes = field.buffer();
-    return bytes === null ? null : `\\x${bytes.toString('hex')}`;
+    return toText(field.buffer(), true);
   };
 }
 

@@ -2,8 +2,9 @@
  * The compression micro-benchmark: the CPU that compressing (and decompressing) one batch of the bench's rows
  * costs per row, and the ratio, for gzip and zstd at a few levels, side by side in one run. No services: the
  * rows are generated here as PostgreSQL returns the bench table's rows (bench/seed.ts, the same pure function of
- * i), encoded as the codec writes them, and compressed through the same stream in the same 256 KiB chunks as the
- * archive step (src/activities/archive-batch.ts). CPU is process.cpuUsage(), which counts zlib's thread pool too.
+ * i), encoded as the codec writes them, and compressed through the same stream in the same runs of lines
+ * (STREAM_CHUNK_BYTES) as the archive step (src/activities/archive-batch.ts). CPU is process.cpuUsage(), which
+ * counts zlib's thread pool too.
  *
  *   bash scripts/with-node.sh tsx bench/compression.ts [--rows 200000] [--repeats 5] [--choices gzip-1,zstd-1]
  */
@@ -13,11 +14,15 @@ import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
 import { rowEncoder } from '../src/codec';
-import { compressionSpec, createCompressor, createDecompressor } from '../src/storage/compression';
+import {
+  compressionSpec,
+  createCompressor,
+  createDecompressor,
+  STREAM_CHUNK_BYTES,
+} from '../src/storage/compression';
 import { compressionChoice, positive, type CompressionChoice } from './options';
 import { OLD_FRACTION } from './settings';
 
-const CHUNK_CHARS = 256 * 1024; // as archive-batch gathers lines before they go to the compressor
 const DAY_S = 86_400;
 const COLUMNS = ['id', 'created_at', 'account_id', 'status', 'amount', 'payload'];
 const STATUS = (i: number) => ['failed', 'open', 'open'][i % 10] ?? 'done';
@@ -54,7 +59,7 @@ function benchChunks(rows: number): Buffer[] {
   let pending = '';
   for (let i = 1; i <= rows; i++) {
     pending += encode(benchRow(i, rows, nowMs)) + '\n';
-    if (pending.length >= CHUNK_CHARS) {
+    if (pending.length >= STREAM_CHUNK_BYTES) {
       chunks.push(Buffer.from(pending, 'utf8'));
       pending = '';
     }

@@ -5,6 +5,8 @@
  *
  *   npx tsx bench/profile-run.ts --rows 1000000 --batch 10000 --engine postgres|mariadb [--no-seed]
  *     [--cpu-profile FILE]     V8 CPU profile of the run alone (not the bundling before it); see bench/cpu-profile.ts
+ *     [--heartbeat-throttle D]  the worker's maxHeartbeatThrottleInterval, e.g. "500 milliseconds" as src/worker.ts
+ *                              sets it (default: the SDK's)
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
       'storage-extra': { type: 'string', default: '' },
       'table-extra': { type: 'string', default: '' },
       'cpu-profile': { type: 'string' },
+      'heartbeat-throttle': { type: 'string' },
     },
   });
   const engine = values.engine as ProfileEngine;
@@ -85,9 +88,7 @@ databases:
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../src/workflows'),
     activities,
-    ...(process.env.PERF_HEARTBEAT_THROTTLE
-      ? { maxHeartbeatThrottleInterval: process.env.PERF_HEARTBEAT_THROTTLE }
-      : {}),
+    ...(values['heartbeat-throttle'] ? { maxHeartbeatThrottleInterval: values['heartbeat-throttle'] } : {}),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: '127.0.0.1:7233' });

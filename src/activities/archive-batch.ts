@@ -18,6 +18,7 @@ import {
   ObjectUpload,
   putJson,
   runCompression,
+  STREAM_CHUNK_BYTES,
   UploadResumeMismatchError,
   type BatchManifest,
   type BatchMeta,
@@ -33,9 +34,6 @@ import { ArchivedLinesCache, loadArchivedLines, type ArchivedLines } from './arc
 import { describeStandingObject, type BatchContents } from './standing-batch';
 
 const HEARTBEAT_EVERY_ROWS = 1000;
-// Lines go to the compressor in runs of about this size: each write is a job on libuv's thread pool, and the
-// hand-offs cost more than the compression itself in runs of a row, and 40% of the CPU still in runs of 64 KiB.
-const CHUNK_BYTES = 256 * 1024;
 
 /** Heartbeat details of archiveBatch: progress, and the multipart upload a retry can resume. */
 interface ArchiveHeartbeat {
@@ -140,7 +138,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
       },
     });
 
-    // Lines go to the compressor in chunks of about CHUNK_BYTES (see there).
+    // Lines go to the compressor in runs of about STREAM_CHUNK_BYTES (see there).
     async function* chunks(source: AsyncIterable<ExtractedRow[]>): AsyncGenerator<Buffer> {
       // Lines gather as text (its length in UTF-16 units is a close enough measure of the chunk) and become
       // bytes once per chunk.
@@ -153,7 +151,7 @@ export function createArchiveBatch(deps: ActivityDeps) {
           const line = digest.add(row, skip);
           if (line === null) continue;
           pending += line;
-          if (pending.length >= CHUNK_BYTES) {
+          if (pending.length >= STREAM_CHUNK_BYTES) {
             yield digest.write(pending);
             pending = '';
           }

@@ -14,9 +14,12 @@ export class BatchDigest {
   maxTimestamp: string | null = null;
   readonly #hash: Hash = createHash('sha256');
   readonly #encode: (row: ExtractedRow['row']) => string;
-  /** The same encoding from an engine's values by position (fingerprint at 0); null where only `#encode` can. */
+  /**
+   * The same encoding from an engine's values by position (fingerprint at 0); null where only `#encode` can (column
+   * names an object would reorder, or a key column the table does not list).
+   */
   readonly #encodeValues: ((values: readonly (string | null)[]) => string) | null;
-  /** Positions in `ExtractedValues.values` of the key columns and of the timestamp column (-1: none). */
+  /** Positions in `ExtractedValues.values` of the key columns and of the timestamp column (0: none). */
   readonly #keyAt: number[];
   readonly #timestampAt: number;
   readonly #names: readonly string[];
@@ -30,8 +33,8 @@ export class BatchDigest {
     const names = table.columns.map((c) => c.name);
     this.#names = names;
     this.#encode = rowEncoder(names);
-    this.#encodeValues = valuesEncoder(names, 1);
     this.#keyAt = table.primaryKey.map((k) => names.indexOf(k) + 1);
+    this.#encodeValues = this.#keyAt.every((i) => i > 0) ? valuesEncoder(names, 1) : null;
     this.#timestampAt = names.indexOf(timestampColumn) + 1;
   }
 
@@ -67,10 +70,7 @@ export class BatchDigest {
   /** Whether values laid out by `names` can be read at this table's positions. */
   #byPosition(names: readonly string[]): boolean {
     if (names === this.#checkedNames) return true;
-    const same =
-      names.length === this.#names.length &&
-      names.every((name, i) => name === this.#names[i]) &&
-      this.#keyAt.every((i) => i > 0);
+    const same = names.length === this.#names.length && names.every((name, i) => name === this.#names[i]);
     if (same) this.#checkedNames = names;
     return same;
   }

@@ -10,7 +10,7 @@ export class ExtractedValues implements ExtractedRow {
 
   constructor(
     readonly names: readonly string[],
-    /** `[fingerprint, ...values]`; the array the driver returned, converted to text in place where needed. */
+    /** `[fingerprint, ...values]`, as text: the array the driver returned. */
     readonly values: readonly (string | null)[],
   ) {}
 

@@ -94,9 +94,11 @@ const zstdParams = (level: number) => ({
 });
 
 /**
- * Output buffer of the streams (zlib's default is 16 KiB). Every buffer filled is a round trip between libuv's thread
- * pool and the main thread: decompressing a 3 MB batch took 200 of them, and about three times the CPU of 256 KiB
- * buffers (bench/RESULTS.md). The bytes are the same whatever the buffer.
+ * What one job on libuv's thread pool moves through a compression stream: the output buffer the streams fill (zlib's
+ * default is 16 KiB), and the runs of lines the archive step writes into them (archive-batch.ts). Every write and
+ * every buffer filled is a hand-off between the thread pool and the main thread: written a row at a time they cost
+ * more than the compression itself, in 64 KiB runs still 40% of its CPU, and decompressing a 3 MB batch into 16 KiB
+ * buffers took 200 of them and three times the CPU (bench/RESULTS.md). The bytes are the same whatever the size.
  */
 export const STREAM_CHUNK_BYTES = 256 * 1024;
 

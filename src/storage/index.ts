@@ -12,6 +12,7 @@ export {
   isDataKey,
   isDecompressionError,
   runCompression,
+  STREAM_CHUNK_BYTES,
   type Compression,
 } from './compression';
 export { batchKeys, reportKey, tablePrefix, tableRunsPrefix, sidecarKeys } from './keys';
